@@ -1,0 +1,26 @@
+package dev.imagegate.rules;
+
+import dev.imagegate.image.ImageFacts;
+import java.util.List;
+
+/**
+ * One container best practice. A rule never does I/O: it judges what the admission layer and the
+ * registry layer already found. Rules are CDI beans; adding one is adding one class.
+ */
+public interface Rule {
+
+  /** Stable id, part of the interface: config keys, messages, metrics and reports use it. */
+  String id();
+
+  /** False for rules judged on the pod spec alone; those run even when the registry cannot be reached. */
+  default boolean needsImage() {
+    return true;
+  }
+
+  /**
+   * @param container the container as the pod spec declares it
+   * @param image the image config facts of one platform; {@code null} when {@link #needsImage()} is false
+   * @return what is wrong, empty when the container passes
+   */
+  List<Violation> check(ContainerContext container, ImageFacts image);
+}
