@@ -17,6 +17,9 @@ public enum Mode {
 
   @JsonCreator
   public static Mode of(String value) {
+    if ("false".equals(value)) {
+      return OFF; // YAML 1.1 reads an unquoted `off` as the boolean false
+    }
     try {
       return valueOf(value.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException | NullPointerException e) {

@@ -1,0 +1,46 @@
+package dev.imagegate.admission;
+
+import dev.imagegate.policy.Finding;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Admission metrics. Labels are low-cardinality on purpose: decision, kind, rule and mode, never
+ * an image, a namespace or a message.
+ */
+@ApplicationScoped
+public class AdmissionMetrics {
+  private final MeterRegistry registry;
+  private final Timer latency;
+
+  public AdmissionMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    this.latency = Timer.builder("imagegate.admission.duration")
+        .description("Time from receiving an AdmissionReview to answering it")
+        .publishPercentileHistogram()
+        .minimumExpectedValue(Duration.ofNanos(100_000))
+        .maximumExpectedValue(Duration.ofSeconds(30))
+        .register(registry);
+  }
+
+  void record(String kind, Decision decision, long nanos) {
+    latency.record(nanos, TimeUnit.NANOSECONDS);
+    Counter.builder("imagegate.admissions").description("Admission reviews answered, by decision")
+        .tag("decision", decision.outcome()).tag("kind", kind == null ? "unknown" : kind)
+        .register(registry).increment();
+    for (Finding f : decision.verdict().findings()) {
+      Counter.builder("imagegate.violations").description("Violations found at admission, by rule and mode")
+          .tag("rule", f.ruleId()).tag("mode", f.mode().id())
+          .register(registry).increment();
+    }
+  }
+
+  void rejected() {
+    Counter.builder("imagegate.admissions.rejected").description("Request bodies refused with 400")
+        .register(registry).increment();
+  }
+}

@@ -1,0 +1,87 @@
+package dev.imagegate.admission;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+
+/**
+ * Reads and writes AdmissionReviews. A body that is not a v1 review is refused with a reason that
+ * says what is wrong and where, but never echoes the body: it may hold secrets.
+ */
+@ApplicationScoped
+public class AdmissionReviews {
+  static final String API_VERSION = "admission.k8s.io/v1";
+  static final String KIND = "AdmissionReview";
+
+  private final ObjectMapper mapper;
+
+  public AdmissionReviews(ObjectMapper mapper) {
+    this.mapper = mapper;
+  }
+
+  AdmissionReview read(byte[] body) throws BadReviewException {
+    if (body == null || body.length == 0) {
+      throw new BadReviewException("empty request body: expected an " + API_VERSION + " AdmissionReview");
+    }
+    JsonNode root;
+    try {
+      root = mapper.readTree(body);
+    } catch (JsonProcessingException e) {
+      throw new BadReviewException("request body is not valid JSON" + where(e.getLocation()));
+    } catch (IOException e) {
+      throw new BadReviewException("request body could not be read");
+    }
+    if (root == null || !root.isObject()) {
+      throw new BadReviewException("request body is not a JSON object: expected an " + API_VERSION + " AdmissionReview");
+    }
+    String apiVersion = root.path("apiVersion").asText("");
+    String kind = root.path("kind").asText("");
+    if (!KIND.equals(kind)) {
+      throw new BadReviewException("kind is \"" + Printable.truncated(kind, 64) + "\": expected " + KIND);
+    }
+    if (!API_VERSION.equals(apiVersion)) {
+      throw new BadReviewException("apiVersion \"" + Printable.truncated(apiVersion, 64) + "\" is not supported: "
+          + "imagegate serves " + API_VERSION + " (admissionReviewVersions: [v1])");
+    }
+    JsonNode request = root.path("request");
+    if (!request.isObject()) {
+      throw new BadReviewException("AdmissionReview has no request");
+    }
+    if (!request.path("uid").isTextual() || request.path("uid").asText().isBlank()) {
+      throw new BadReviewException("request.uid is missing");
+    }
+    try {
+      return mapper.treeToValue(root, AdmissionReview.class);
+    } catch (JsonProcessingException | IllegalArgumentException e) {
+      throw new BadReviewException("AdmissionReview does not match the " + API_VERSION + " schema" + path(e));
+    }
+  }
+
+  /** The response review: same apiVersion and kind as the request, nothing else but the response. */
+  static AdmissionReview reply(AdmissionResponse response) {
+    return new AdmissionReviewBuilder().withApiVersion(API_VERSION).withKind(KIND).withResponse(response).build();
+  }
+
+  private static String where(JsonLocation location) {
+    return location == null || location.getLineNr() < 0
+        ? ""
+        : " (line " + location.getLineNr() + ", column " + location.getColumnNr() + ")";
+  }
+
+  private static String path(Exception e) {
+    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      StringBuilder path = new StringBuilder(" at ");
+      for (var ref : mapping.getPath()) {
+        path.append(ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]");
+      }
+      return path.toString();
+    }
+    return "";
+  }
+}

@@ -1,0 +1,78 @@
+package dev.imagegate.admission;
+
+import dev.imagegate.image.ImageReference;
+import dev.imagegate.image.InvalidReferenceException;
+import dev.imagegate.rules.ContainerContext;
+import dev.imagegate.rules.ContainerContext.EnvLiteral;
+import dev.imagegate.rules.ContainerKind;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.PodSecurityContext;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/** Turns a pod spec into the containers the engine judges, with pod-level defaults applied. */
+final class PodContainers {
+  private PodContainers() {}
+
+  static List<ContainerContext> of(PodSpec spec) {
+    List<ContainerContext> containers = new ArrayList<>();
+    if (spec == null) {
+      return containers;
+    }
+    PodSecurityContext pod = spec.getSecurityContext();
+    for (Container c : nullSafe(spec.getInitContainers())) {
+      ContainerKind kind = "Always".equals(c.getRestartPolicy()) ? ContainerKind.SIDECAR : ContainerKind.INIT;
+      containers.add(context(kind, c.getName(), c.getImage(), c.getSecurityContext(), pod,
+          c.getLivenessProbe() != null || c.getReadinessProbe() != null || c.getStartupProbe() != null, c.getEnv()));
+    }
+    for (Container c : nullSafe(spec.getContainers())) {
+      containers.add(context(ContainerKind.CONTAINER, c.getName(), c.getImage(), c.getSecurityContext(), pod,
+          c.getLivenessProbe() != null || c.getReadinessProbe() != null || c.getStartupProbe() != null, c.getEnv()));
+    }
+    for (EphemeralContainer c : nullSafe(spec.getEphemeralContainers())) {
+      containers.add(context(ContainerKind.EPHEMERAL, c.getName(), c.getImage(), c.getSecurityContext(), pod, false, c.getEnv()));
+    }
+    return containers;
+  }
+
+  /** Every image a pod spec runs, as written: on UPDATE these were already admitted. */
+  static Set<String> images(PodSpec spec) {
+    Set<String> images = new LinkedHashSet<>();
+    of(spec).forEach(c -> images.add(c.image()));
+    return images;
+  }
+
+  private static ContainerContext context(ContainerKind kind, String name, String image, SecurityContext own,
+      PodSecurityContext pod, boolean hasProbe, List<EnvVar> env) {
+    String written = image == null ? "" : image;
+    Long runAsUser = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : pod == null ? null : pod.getRunAsUser();
+    Boolean runAsNonRoot =
+        own != null && own.getRunAsNonRoot() != null ? own.getRunAsNonRoot() : pod == null ? null : pod.getRunAsNonRoot();
+    List<EnvLiteral> literals = new ArrayList<>();
+    for (EnvVar var : nullSafe(env)) {
+      if (var.getValue() != null && var.getValueFrom() == null) {
+        literals.add(new EnvLiteral(var.getName(), var.getValue()));
+      }
+    }
+    return new ContainerContext(name == null ? "" : name, kind, written, parseOrNull(written), runAsUser, runAsNonRoot,
+        hasProbe, literals);
+  }
+
+  private static ImageReference parseOrNull(String image) {
+    try {
+      return ImageReference.parse(image);
+    } catch (InvalidReferenceException e) {
+      return null; // the engine reports why, as an image-reference finding
+    }
+  }
+
+  private static <T> List<T> nullSafe(List<T> list) {
+    return list == null ? List.of() : list;
+  }
+}

@@ -1,0 +1,103 @@
+package dev.imagegate.admission;
+
+import dev.imagegate.config.ConfigLoader;
+import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.config.OnError;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.quarkus.logging.Log;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /validate}: the endpoint the apiserver calls. Never answers 5xx: a body that is not a
+ * review gets 400 with a reason, anything else gets an AdmissionReview.
+ */
+@Path("/validate")
+public class ValidateResource {
+  /** The apiserver's default webhook timeout, used when it sends none. */
+  static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+  private final AdmissionReviews reviews;
+  private final AdmissionHandler handler;
+  private final DecisionLog decisions;
+  private final AdmissionMetrics metrics;
+  private final OnError onError;
+
+  public ValidateResource(AdmissionReviews reviews, AdmissionHandler handler, DecisionLog decisions,
+      AdmissionMetrics metrics, ImagegateConfig config) {
+    this.reviews = reviews;
+    this.handler = handler;
+    this.decisions = decisions;
+    this.metrics = metrics;
+    this.onError = config.registries().onError();
+  }
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> validate(@QueryParam("timeout") String timeout, byte[] body) {
+    long start = System.nanoTime();
+    AdmissionReview review;
+    try {
+      review = reviews.read(body);
+    } catch (BadReviewException e) {
+      metrics.rejected();
+      Log.debugf("refused a request body: %s", e.getMessage());
+      return CompletableFuture.completedFuture(
+          Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage() + "\n").build());
+    }
+    AdmissionRequest request = review.getRequest();
+    CompletableFuture<Decision> decision;
+    try {
+      decision = handler.decide(request, budget(timeout));
+    } catch (RuntimeException e) {
+      decision = CompletableFuture.failedFuture(e);
+    }
+    return decision
+        .exceptionally(error -> internalError(request, error))
+        .thenApply(d -> {
+          long nanos = System.nanoTime() - start;
+          decisions.record(request, d, nanos);
+          metrics.record(request.getKind() == null ? null : request.getKind().getKind(), d, nanos);
+          return Response.ok(AdmissionReviews.reply(d.response())).build();
+        });
+  }
+
+  /** A bug of ours must not block the cluster, nor silently let everything in: onError decides. */
+  private Decision internalError(AdmissionRequest request, Throwable error) {
+    Log.errorf(error, "internal error judging admission %s", request.getUid());
+    String what = "internal error judging this object (" + error.getClass().getSimpleName() + "); see imagegate's log";
+    AdmissionResponse response = onError == OnError.DENY
+        ? AdmissionResponses.deny(request.getUid(), "imagegate: " + what)
+        : AdmissionResponses.allowWithWarning(request.getUid(), what);
+    return Decision.skip(response, what);
+  }
+
+  /**
+   * Registry work must end before the apiserver gives up on us: its timeout less a margin for
+   * answering (a fifth of it, at least 250 ms, at most 1 s).
+   */
+  static Duration budget(String timeout) {
+    Duration total = DEFAULT_TIMEOUT;
+    if (timeout != null && !timeout.isBlank()) {
+      try {
+        total = ConfigLoader.duration(timeout);
+      } catch (IllegalArgumentException e) {
+        total = DEFAULT_TIMEOUT;
+      }
+    }
+    long millis = total.toMillis();
+    long margin = Math.min(1_000, Math.max(250, millis / 5));
+    return Duration.ofMillis(Math.max(0, millis - margin));
+  }
+}

@@ -1,0 +1,12 @@
+package dev.imagegate.policy;
+
+import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.ResolvedImage;
+import java.util.concurrent.CompletableFuture;
+
+/** Where the engine gets image facts from: the registry (through its cache) in production. */
+@FunctionalInterface
+public interface ImageSource {
+  /** Completes with the image, or exceptionally with an ImageFetchException that names it and why. */
+  CompletableFuture<ResolvedImage> resolve(ImageReference reference);
+}

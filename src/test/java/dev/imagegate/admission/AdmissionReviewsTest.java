@@ -1,0 +1,64 @@
+package dev.imagegate.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.charset.StandardCharsets;
+import org.junit.jupiter.api.Test;
+
+class AdmissionReviewsTest {
+  private final AdmissionReviews reviews = new AdmissionReviews(new ObjectMapper());
+
+  private void refused(String body, String reason) {
+    assertThatThrownBy(() -> reviews.read(body.getBytes(StandardCharsets.UTF_8)))
+        .isInstanceOf(BadReviewException.class).hasMessageContaining(reason);
+  }
+
+  @Test
+  void emptyBodyIsRefused() {
+    refused("", "empty request body");
+  }
+
+  @Test
+  void notJsonIsRefusedWithoutEchoingTheBody() {
+    assertThatThrownBy(() -> reviews.read("{\"password\": hunter2secret}".getBytes(StandardCharsets.UTF_8)))
+        .hasMessageContaining("not valid JSON").hasMessageContaining("line 1")
+        .satisfies(e -> assertThat(e.getMessage()).doesNotContain("hunter2"));
+  }
+
+  @Test
+  void jsonOfTheWrongKindIsRefused() {
+    refused("{\"apiVersion\":\"v1\",\"kind\":\"Pod\"}", "expected AdmissionReview");
+    refused("[1,2]", "not a JSON object");
+  }
+
+  @Test
+  void v1beta1ReviewIsRefusedWithTheFix() {
+    refused("{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}",
+        "admissionReviewVersions: [v1]");
+  }
+
+  @Test
+  void reviewWithoutRequestOrUidIsRefused() {
+    refused("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\"}", "has no request");
+    refused("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{\"operation\":\"CREATE\"}}",
+        "request.uid is missing");
+  }
+
+  @Test
+  void invalidUtf8IsRefused() {
+    byte[] body = {'{', '"', 'a', '"', ':', '"', (byte) 0xC3, (byte) 0x28, '"', '}'};
+    assertThatThrownBy(() -> reviews.read(body)).isInstanceOf(BadReviewException.class);
+  }
+
+  @Test
+  void wellFormedReviewIsRead() throws Exception {
+    var review = reviews.read("""
+        {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u1","operation":"DELETE",
+         "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"apps","name":"p"}}
+        """.getBytes(StandardCharsets.UTF_8));
+    assertThat(review.getRequest().getUid()).isEqualTo("u1");
+    assertThat(review.getRequest().getKind().getKind()).isEqualTo("Pod");
+  }
+}

@@ -1,0 +1,102 @@
+package dev.imagegate.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ConfigLoaderTest {
+
+  @Test
+  void emptyFileGivesDefaults() {
+    ImagegateConfig config = ConfigLoader.parse("");
+    assertThat(config.mode()).isEqualTo(Mode.ENFORCE);
+    assertThat(config.registries().platforms()).containsExactly("linux/amd64", "linux/arm64");
+    assertThat(config.registries().onError()).isEqualTo(OnError.DENY);
+    assertThat(config.registries().timeout()).isEqualTo(Duration.ofSeconds(8));
+    assertThat(config.cache().maxImages()).isEqualTo(10_000L);
+    assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
+  }
+
+  @Test
+  void readsEveryDocumentedKey() {
+    ImagegateConfig config = ConfigLoader.parse("""
+        mode: warn
+        rules:
+          run-as-non-root:
+            mode: enforce
+            requireNumericUser: true
+            exemptions:
+              images: ["docker.io/library/busybox:*"]
+          disallow-latest-tag:
+            mode: off
+        exemptions:
+          namespaces: [kube-system]
+          images: ["registry.internal/base/*"]
+        registries:
+          mirrors:
+            docker.io: http://127.0.0.1:5000
+          insecure: ["localhost:5000"]
+          platforms: [linux/amd64]
+          onError: allow
+          timeout: 3s
+          dockerConfig: /etc/imagegate/docker/config.json
+        cache:
+          maxImages: 500
+          maxTags: 200
+          tagTtl: 30s
+        """);
+    assertThat(config.mode()).isEqualTo(Mode.WARN);
+    assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
+    assertThat(config.modeOf("disallow-latest-tag")).isEqualTo(Mode.OFF);
+    assertThat(config.modeOf("require-healthcheck")).isEqualTo(Mode.WARN);
+    assertThat(config.rule("run-as-non-root").options()).containsEntry("requireNumericUser", true);
+    assertThat(config.rule("run-as-non-root").exemptions().images()).containsExactly("docker.io/library/busybox:*");
+    assertThat(config.exemptions().namespaces()).containsExactly("kube-system");
+    assertThat(config.registries().mirrors()).isEqualTo(Map.of("docker.io", "http://127.0.0.1:5000"));
+    assertThat(config.registries().insecure()).isEqualTo(List.of("localhost:5000"));
+    assertThat(config.registries().platforms()).containsExactly("linux/amd64");
+    assertThat(config.registries().onError()).isEqualTo(OnError.ALLOW);
+    assertThat(config.registries().timeout()).isEqualTo(Duration.ofSeconds(3));
+    assertThat(config.registries().dockerConfig()).isEqualTo("/etc/imagegate/docker/config.json");
+    assertThat(config.cache()).isEqualTo(new CacheSettings(500L, 200L, Duration.ofSeconds(30)));
+  }
+
+  @Test
+  void misspeltKeyIsRefusedWithItsName() {
+    assertThatThrownBy(() -> ConfigLoader.parse("registries:\n  mirorrs: {}\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("mirorrs");
+  }
+
+  @Test
+  void unknownModeIsRefused() {
+    assertThatThrownBy(() -> ConfigLoader.parse("mode: strict\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("strict");
+  }
+
+  @Test
+  void globalModeCannotBeOff() {
+    assertThatThrownBy(() -> ConfigLoader.parse("mode: off\n")).hasMessageContaining("only for single rules");
+  }
+
+  @Test
+  void durationsAcceptKubernetesAndIsoForms() {
+    assertThat(ConfigLoader.duration("500ms")).isEqualTo(Duration.ofMillis(500));
+    assertThat(ConfigLoader.duration("10s")).isEqualTo(Duration.ofSeconds(10));
+    assertThat(ConfigLoader.duration("5m")).isEqualTo(Duration.ofMinutes(5));
+    assertThat(ConfigLoader.duration("PT2S")).isEqualTo(Duration.ofSeconds(2));
+    assertThatThrownBy(() -> ConfigLoader.duration("soon")).hasMessageContaining("invalid duration");
+  }
+
+  @Test
+  void ruleOptionsWithAMisspeltKeyFailWhenTheRuleReadsThem() {
+    RuleSettings settings = ConfigLoader.parse("rules:\n  x:\n    requireNumericUsr: true\n").rule("x");
+    record Options(Boolean requireNumericUser) {}
+    assertThatThrownBy(() -> settings.options(Options.class)).hasMessageContaining("requireNumericUsr");
+  }
+}
