@@ -21,4 +21,11 @@ public record ImageFacts(
     env = env == null ? List.of() : List.copyOf(env);
     history = history == null ? List.of() : List.copyOf(history);
   }
+
+  /** Env values and history lines may hold secrets: print their counts only. */
+  @Override
+  public String toString() {
+    return "ImageFacts[platform=" + platform + ", configDigest=" + configDigest + ", user=" + user
+        + ", healthcheck=" + (healthcheckTest != null) + ", env=" + env.size() + " entries, history=" + history.size() + " entries]";
+  }
 }

@@ -11,6 +11,7 @@ import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.Violation;
 import io.quarkus.arc.All;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -29,6 +30,7 @@ import java.util.concurrent.TimeUnit;
  * <p>Knows nothing of Kubernetes: the admission layer and the background audit both call it.
  */
 @ApplicationScoped
+@Startup // a wrong configuration stops the start, not the first admission
 public class PolicyEngine {
   /** Pseudo-rule for an image reference the container runtime would refuse. */
   public static final String IMAGE_REFERENCE = "image-reference";

@@ -30,5 +30,11 @@ public record ContainerContext(
   }
 
   /** A pod-spec env var with a literal value. */
-  public record EnvLiteral(String name, String value) {}
+  public record EnvLiteral(String name, String value) {
+    /** The value may be a secret: never print it. */
+    @Override
+    public String toString() {
+      return "EnvLiteral[name=" + name + ", value=<" + (value == null ? 0 : value.length()) + " chars>]";
+    }
+  }
 }

@@ -3,8 +3,10 @@ package dev.imagegate.tls;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.event.Observes;
+import jakarta.inject.Singleton;
 
 /** Says at start which certificate the webhook serves, so a self-signed one is never a surprise. */
+@Singleton
 class TlsStartupLog {
   void onStart(@Observes StartupEvent event) {
     SelfSignedCertificate self = WebhookTlsConfigSource.generated();

@@ -21,12 +21,19 @@ public class WebhookTlsConfigSource implements ConfigSourceFactory {
   static final String CERT = "quarkus.tls.webhook.key-store.pem.0.cert";
   static final String KEY = "quarkus.tls.webhook.key-store.pem.0.key";
 
+  /**
+   * Above application.properties (250), below environment variables (300) and system properties:
+   * Quarkus bakes build-time values of runtime keys into a low-ordinal default source, which this
+   * must override, while an operator's QUARKUS_TLS_WEBHOOK_* variables still win.
+   */
+  static final int ORDINAL = 275;
+
   /** Generated once per process, however often configuration is built. */
   private static volatile SelfSignedCertificate generated;
 
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
-    if (isSet(context, CERT) || isSet(context, KEY)) {
+    if (setByOperator(context, CERT) || setByOperator(context, KEY)) {
       return List.of(); // configured the Quarkus way: nothing to add
     }
     String cert = value(context, "imagegate.tls.cert");
@@ -60,12 +67,13 @@ public class WebhookTlsConfigSource implements ConfigSourceFactory {
   }
 
   private static ConfigSource source(String cert, String key) {
-    // Low ordinal: anything set explicitly elsewhere wins.
-    return new PropertiesConfigSource(Map.of(CERT, cert, KEY, key), "imagegate-webhook-tls", 50);
+    return new PropertiesConfigSource(Map.of(CERT, cert, KEY, key), "imagegate-webhook-tls", ORDINAL);
   }
 
-  private static boolean isSet(ConfigSourceContext context, String name) {
-    return value(context, name) != null;
+  private static boolean setByOperator(ConfigSourceContext context, String name) {
+    ConfigValue value = context.getValue(name);
+    return value != null && value.getValue() != null && !value.getValue().isBlank()
+        && value.getConfigSourceOrdinal() > ORDINAL;
   }
 
   private static String value(ConfigSourceContext context, String name) {

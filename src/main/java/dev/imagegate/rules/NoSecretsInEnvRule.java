@@ -1,0 +1,83 @@
+package dev.imagegate.rules;
+
+import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.image.ImageFacts;
+import dev.imagegate.rules.secrets.BuildHistory;
+import dev.imagegate.rules.secrets.EnvEntry;
+import dev.imagegate.rules.secrets.Place;
+import dev.imagegate.rules.secrets.SecretDetector;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * No secret in an image's env, in the build arguments its history recorded, or as a literal in the pod
+ * spec's env: anyone who can pull the image or read the pod can read them. Messages name the variable,
+ * never its value.
+ */
+@ApplicationScoped
+public class NoSecretsInEnvRule implements Rule {
+  public static final String ID = "no-secrets-in-env";
+
+  /**
+   * @param allowKeys variable names never reported (exact, case-insensitive, {@code *} globs); default none
+   * @param checkPodEnv also judge the pod spec's literal env values; default true
+   */
+  public record Options(List<String> allowKeys, Boolean checkPodEnv) {
+    public Options {
+      allowKeys = allowKeys == null ? List.of() : List.copyOf(allowKeys);
+      checkPodEnv = checkPodEnv == null || checkPodEnv;
+    }
+  }
+
+  private final Options options;
+  private final SecretDetector detector;
+
+  @Inject
+  public NoSecretsInEnvRule(ImagegateConfig config) {
+    this(config.rule(ID).options(Options.class));
+  }
+
+  public NoSecretsInEnvRule(Options options) {
+    this.options = options;
+    this.detector = new SecretDetector(options.allowKeys());
+  }
+
+  @Override
+  public String id() {
+    return ID;
+  }
+
+  /** One violation per variable and place, in the order image env, image history, pod env. */
+  @Override
+  public List<Violation> check(ContainerContext container, ImageFacts image) {
+    Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
+    entries(container, image)
+        .forEach(entry -> detector.detect(entry).ifPresent(kind ->
+            byKeyAndPlace.putIfAbsent(entry.place().reportedAs() + "/" + entry.key(), violation(entry, kind))));
+    return List.copyOf(byKeyAndPlace.values());
+  }
+
+  private Stream<EnvEntry> entries(ContainerContext container, ImageFacts image) {
+    Stream<EnvEntry> imageEnv = image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV));
+    Stream<EnvEntry> history = BuildHistory.entries(image.history()).stream();
+    Stream<EnvEntry> podEnv =
+        options.checkPodEnv()
+            ? container.env().stream().map(literal -> new EnvEntry(literal.name(), literal.value(), Place.POD_ENV))
+            : Stream.empty();
+    return Stream.of(imageEnv, history, podEnv).flatMap(s -> s);
+  }
+
+  private Violation violation(EnvEntry entry, String kind) {
+    Place place = entry.place();
+    return new Violation(ID, place.label() + " " + name(entry.key()) + " holds " + kind + "; " + place.fix());
+  }
+
+  /** A name that itself looks like a credential (a value pasted as a key) is not repeated. */
+  private String name(String key) {
+    return detector.containsCredential(key) ? "<name withheld>" : MessageText.quoted(key);
+  }
+}

@@ -1,0 +1,70 @@
+package dev.imagegate.rules;
+
+import dev.imagegate.image.ImageReference;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Builds a {@link ContainerContext}; by default a plain app container with a version-tagged image. */
+public final class Containers {
+  /** Distinctive, so a test can assert that no message repeats it (the caller prefixes it). */
+  public static final String NAME = "checkout-api";
+
+  public static final ImageReference PINNED =
+      new ImageReference("registry.example.com/shop/checkout-api:1.4.2", "registry.example.com", "shop/checkout-api", "1.4.2", null);
+
+  private ContainerKind kind = ContainerKind.CONTAINER;
+  private String image = PINNED.original();
+  private ImageReference reference = PINNED;
+  private Long runAsUser;
+  private Boolean runAsNonRoot;
+  private boolean hasProbe;
+  private final List<ContainerContext.EnvLiteral> env = new ArrayList<>();
+
+  private Containers() {}
+
+  public static Containers container() {
+    return new Containers();
+  }
+
+  public Containers kind(ContainerKind kind) {
+    this.kind = kind;
+    return this;
+  }
+
+  public Containers image(ImageReference reference) {
+    this.image = reference.original();
+    this.reference = reference;
+    return this;
+  }
+
+  /** An image the reference parser rejected: the context carries no parsed reference. */
+  public Containers unparseableImage(String written) {
+    this.image = written;
+    this.reference = null;
+    return this;
+  }
+
+  public Containers runAsUser(long uid) {
+    this.runAsUser = uid;
+    return this;
+  }
+
+  public Containers runAsNonRoot(boolean runAsNonRoot) {
+    this.runAsNonRoot = runAsNonRoot;
+    return this;
+  }
+
+  public Containers withProbe() {
+    this.hasProbe = true;
+    return this;
+  }
+
+  public Containers env(String name, String value) {
+    env.add(new ContainerContext.EnvLiteral(name, value));
+    return this;
+  }
+
+  public ContainerContext build() {
+    return new ContainerContext(NAME, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env);
+  }
+}

@@ -1,0 +1,49 @@
+package dev.imagegate.rules;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.config.RuleSettings;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
+
+/** The shape every rule shares, so adding one stays adding one class. */
+class RuleBeansTest {
+  static final List<Class<? extends Rule>> rules =
+      List.of(RunAsNonRootRule.class, RequireHealthcheckRule.class, DisallowLatestTagRule.class, NoSecretsInEnvRule.class);
+
+  @ParameterizedTest
+  @FieldSource("rules")
+  void isAnApplicationScopedBeanBuiltFromTheConfiguration(Class<? extends Rule> type) throws Exception {
+    assertThat(type.isAnnotationPresent(ApplicationScoped.class)).isTrue();
+    Constructor<? extends Rule> injected = type.getConstructor(ImagegateConfig.class);
+    assertThat(injected.isAnnotationPresent(Inject.class)).isTrue();
+
+    Rule rule = injected.newInstance(ImagegateConfig.defaults());
+    String id = (String) type.getField("ID").get(null);
+    assertThat(Modifier.isFinal(type.getField("ID").getModifiers())).isTrue();
+    assertThat(rule.id()).isEqualTo(id).matches("[a-z]+(-[a-z]+)*");
+  }
+
+  @ParameterizedTest
+  @FieldSource("rules")
+  void emptyOptionsBlockGivesTheDefaults(Class<? extends Rule> type) throws Exception {
+    Class<?> options = Arrays.stream(type.getClasses()).filter(c -> c.getSimpleName().equals("Options")).findFirst().orElseThrow();
+    assertThat(options.isRecord()).isTrue();
+    RecordComponent[] components = options.getRecordComponents();
+    assertThat(components).allSatisfy(c -> assertThat(c.getType().isPrimitive()).isFalse());
+
+    Class<?>[] types = Arrays.stream(components).map(RecordComponent::getType).toArray(Class<?>[]::new);
+    Object allNulls = options.getConstructor(types).newInstance(new Object[components.length]);
+    assertThat(RuleSettings.DEFAULT.options(options)).isEqualTo(allNulls);
+    assertThat(components).allSatisfy(c -> assertThat(c.getAccessor().invoke(allNulls)).isNotNull());
+    type.getConstructor(options).newInstance(allNulls);
+  }
+}
