@@ -210,6 +210,38 @@ class ValidateResourceTest {
   }
 
   @Test
+  void eachDecisionIsOneJsonLogLineWithoutSecretValues() throws Exception {
+    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.logging.Handler capture = new java.util.logging.Handler() {
+      public void publish(java.util.logging.LogRecord record) {
+        lines.add(record.getMessage());
+      }
+
+      public void flush() {}
+
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("imagegate.decision");
+    logger.addHandler(capture);
+    try {
+      var job = new ContainerBuilder(container("job", "acme/leaky:1.0"))
+          .addNewEnv().withName("DB_PASSWORD").withValue("pod-literal-S3cr3t-value").endEnv().build();
+      review(Reviews.create(pod("leaky", spec(job))));
+    } finally {
+      logger.removeHandler(capture);
+    }
+    assertThat(lines).hasSize(1);
+    var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
+    assertThat(line.path("decision").asText()).isEqualTo("denied");
+    assertThat(line.path("kind").asText()).isEqualTo("Pod");
+    assertThat(line.path("namespace").asText()).isEqualTo("apps");
+    assertThat(line.path("uid").asText()).isNotBlank();
+    assertThat(line.path("violations").findValuesAsText("rule")).contains("no-secrets-in-env", "require-healthcheck");
+    assertThat(lines.get(0)).contains("DB_PASSWORD").contains("AWS_SECRET_ACCESS_KEY")
+        .doesNotContain("pod-literal-S3cr3t-value").doesNotContain("wJalrXUtnFEMI").doesNotContain("AKIAIOSFODNN7EXAMPLE");
+  }
+
+  @Test
   void healthProbesAnswerOnTheManagementPort() {
     given().get(managementUrl() + "/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
     given().get(managementUrl() + "/q/health/live").then().statusCode(200).body("status", equalTo("UP"));
