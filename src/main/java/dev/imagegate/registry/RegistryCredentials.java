@@ -1,0 +1,42 @@
+package dev.imagegate.registry;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.google.cloud.tools.jib.api.Credential;
+import com.google.cloud.tools.jib.api.LogEvent;
+import com.google.cloud.tools.jib.registry.credentials.DockerConfigCredentialRetriever;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+/**
+ * Registry credentials from a docker {@code config.json} ({@code auths}, {@code credHelpers},
+ * {@code credsStore}), matched to the host imagegate talks to (a mirror's own host for a mirror;
+ * {@code registry-1.docker.io} with its aliases {@code docker.io}, {@code index.docker.io} for
+ * Docker Hub). The file is read on each registry fetch, so a rotated secret is picked up.
+ */
+final class RegistryCredentials {
+  private final Path dockerConfig;
+  private final Consumer<LogEvent> logger;
+
+  RegistryCredentials(String dockerConfig, Consumer<LogEvent> logger) {
+    this.dockerConfig = dockerConfig == null || dockerConfig.isBlank() ? null : Path.of(dockerConfig);
+    this.logger = logger;
+  }
+
+  /** The credential for {@code host}, or empty for anonymous access. */
+  Optional<Credential> forHost(String host) throws FetchProblem {
+    if (dockerConfig == null) {
+      return Optional.empty();
+    }
+    try {
+      return DockerConfigCredentialRetriever.create(host, dockerConfig).retrieve(logger);
+    } catch (JsonProcessingException e) {
+      // The parser's own message may quote the file, secrets included: only say where.
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
+      throw new FetchProblem(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig + ": malformed JSON" + where);
+    } catch (IOException | RuntimeException e) {
+      throw new FetchProblem(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig);
+    }
+  }
+}

@@ -1,0 +1,339 @@
+package dev.imagegate.registry;
+
+import static dev.imagegate.registry.RegistryTesting.await;
+import static dev.imagegate.registry.RegistryTesting.failure;
+import static dev.imagegate.registry.RegistryTesting.insecure;
+import static dev.imagegate.registry.RegistryTesting.ref;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagegate.config.CacheSettings;
+import dev.imagegate.config.RegistrySettings;
+import dev.imagegate.image.ImageFacts;
+import dev.imagegate.image.ImageReference;
+import dev.imagegate.testing.LocalRegistry;
+import dev.imagegate.testing.RegistryAccessLog;
+import dev.imagegate.testing.TestImages;
+import dev.imagegate.testing.TestImages.Format;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The whole pipeline against a real plain-HTTP registry: manifests, indexes, caches, errors, metrics. */
+class PlainHttpRegistryTest {
+  static LocalRegistry registry;
+  static TestImages images;
+  static RegistryAccessLog log;
+
+  SimpleMeterRegistry meters;
+  ImageResolver resolver;
+
+  @BeforeAll
+  static void start() {
+    registry = LocalRegistry.startPlain("plain");
+    images = TestImages.in(registry);
+    log = registry.accessLog();
+  }
+
+  @AfterAll
+  static void stop() {
+    registry.close();
+  }
+
+  @BeforeEach
+  void newResolver() {
+    meters = new SimpleMeterRegistry();
+    resolver = new ImageResolver(insecure(registry.hostPort()), CacheSettings.defaults(), meters);
+  }
+
+  @AfterEach
+  void closeResolver() {
+    resolver.close();
+  }
+
+  private ImageReference local(String repository, String tag) {
+    return ref(registry.hostPort(), repository, tag);
+  }
+
+  @Test
+  void resolvesADockerV22Image() {
+    TestImages.Pushed nginx = images.push("library/nginx", "1.27", TestImages.nginx());
+    log.reset();
+
+    ResolvedImage image = await(resolver.resolve(local("library/nginx", "1.27")));
+
+    assertThat(image.reference()).isEqualTo(local("library/nginx", "1.27"));
+    assertThat(image.manifestDigest()).isEqualTo(nginx.manifestDigest());
+    ImageFacts facts = image.platforms().get(0);
+    assertThat(image.platforms()).hasSize(1);
+    assertThat(facts.platform()).isEqualTo("linux/amd64");
+    assertThat(facts.configDigest()).isEqualTo(nginx.configDigest());
+    assertThat(facts.user()).isEmpty();
+    assertThat(facts.healthcheckTest()).isNull();
+    assertThat(facts.env()).contains("NGINX_VERSION=1.27.3");
+    assertThat(facts.history()).contains("ENV NGINX_VERSION=1.27.3");
+    assertThat(log.manifestGets("library/nginx")).isEqualTo(1);
+    assertThat(log.blobGets("library/nginx")).isEqualTo(1);
+  }
+
+  @Test
+  void resolvesOciImagesShapedLikeRealOnes() {
+    images.push("kong", "3.8", TestImages.kong(), Format.OCI);
+    images.push("distroless/static", "nonroot", TestImages.distrolessNonroot(), Format.OCI);
+    images.push("distroless/static", "latest", TestImages.distrolessRoot(), Format.OCI);
+    images.push("library/python", "3.12", TestImages.python(), Format.OCI);
+    images.push("leaky", "1.0", TestImages.leaky(), Format.OCI);
+
+    ImageFacts kong = await(resolver.resolve(local("kong", "3.8"))).platforms().get(0);
+    assertThat(kong.user()).isEqualTo("kong");
+    assertThat(kong.healthcheckTest()).containsExactly("CMD-SHELL", "kong health");
+    assertThat(await(resolver.resolve(local("distroless/static", "nonroot"))).platforms().get(0).user()).isEqualTo("65532");
+    // no tag written means :latest
+    assertThat(await(resolver.resolve(local("distroless/static", null))).platforms().get(0).user()).isEqualTo("0");
+    assertThat(await(resolver.resolve(local("library/python", "3.12"))).platforms().get(0).env())
+        .contains("GPG_KEY=7169605F62C751356D054A26A821E680E5FA6305");
+    assertThat(await(resolver.resolve(local("leaky", "1.0"))).platforms().get(0).env())
+        .contains("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
+  }
+
+  @Test
+  void digestWinsOverTheTag() {
+    TestImages.Pushed first = images.push("moving", "stable", TestImages.distrolessRoot());
+    images.push("moving", "stable", TestImages.distrolessNonroot()); // the tag moves on
+    log.reset();
+
+    ResolvedImage pinned = await(resolver.resolve(ref(registry.hostPort(), "moving", null, first.manifestDigest())));
+    ResolvedImage tagAndDigest = await(resolver.resolve(ref(registry.hostPort(), "moving", "stable", first.manifestDigest())));
+
+    assertThat(pinned.manifestDigest()).isEqualTo(first.manifestDigest());
+    assertThat(pinned.platforms().get(0).user()).isEqualTo("0");
+    assertThat(tagAndDigest.manifestDigest()).isEqualTo(first.manifestDigest());
+    assertThat(tagAndDigest.platforms().get(0).user()).isEqualTo("0");
+    assertThat(log.count("GET", "/manifests/" + first.manifestDigest())).isEqualTo(1);
+    assertThat(log.count("GET", "/manifests/stable")).isZero();
+  }
+
+  @Test
+  void ociIndexJudgesTheConfiguredPlatformsAndSkipsAttestations() {
+    TestImages.PushedIndex index =
+        images.pushIndex("multi/oci", "1.0", Format.OCI, true,
+            TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8").user("101"),
+            TestImages.nginx().platform("linux/ppc64le"));
+    log.reset();
+
+    ResolvedImage image = await(resolver.resolve(local("multi/oci", "1.0")));
+
+    assertThat(image.manifestDigest()).isEqualTo(index.digest());
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64/v8");
+    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("", "101");
+    assertThat(image.platforms()).extracting(ImageFacts::configDigest)
+        .containsExactly(index.platforms().get(0).configDigest(), index.platforms().get(1).configDigest());
+    assertThat(log.count("GET", "/manifests/" + index.attestationDigest())).isZero();
+    assertThat(log.count("GET", "/manifests/" + index.platforms().get(2).manifestDigest())).isZero();
+    assertThat(log.manifestGets("multi/oci")).isEqualTo(3);
+    assertThat(log.blobGets("multi/oci")).isEqualTo(2);
+  }
+
+  @Test
+  void dockerManifestListWorksToo() {
+    images.pushIndex("multi/docker", "1.0", Format.DOCKER, false,
+        TestImages.kong().platform("linux/amd64"), TestImages.kong().platform("linux/arm64"));
+
+    ResolvedImage image = await(resolver.resolve(local("multi/docker", "1.0")));
+
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64");
+    assertThat(image.platforms()).allSatisfy(f -> assertThat(f.user()).isEqualTo("kong"));
+  }
+
+  @Test
+  void withoutAConfiguredPlatformEveryLinuxEntryIsJudged() {
+    images.pushIndex("multi/exotic", "1.0", Format.OCI, true,
+        TestImages.nginx().platform("linux/s390x"), TestImages.nginx().platform("windows/amd64"), TestImages.nginx().platform("linux/riscv64"));
+
+    ResolvedImage image = await(resolver.resolve(local("multi/exotic", "1.0")));
+
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/s390x", "linux/riscv64");
+  }
+
+  @Test
+  void anIndexWithoutLinuxGivesNoPlatforms() {
+    TestImages.PushedIndex index = images.pushIndex("multi/windows", "1.0", Format.OCI, false, TestImages.nginx().platform("windows/amd64"));
+
+    ResolvedImage image = await(resolver.resolve(local("multi/windows", "1.0")));
+
+    assertThat(image.manifestDigest()).isEqualTo(index.digest());
+    assertThat(image.platforms()).isEmpty();
+  }
+
+  @Test
+  void platformsComeFromTheConfiguration() {
+    images.pushIndex("multi/arm", "1.0", Format.OCI, false,
+        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8"));
+    RegistrySettings armOnly = new RegistrySettings(Map.of(), List.of(registry.hostPort()), List.of("linux/arm64"), null, Duration.ofSeconds(8), null);
+    try (ImageResolver arm = new ImageResolver(armOnly, CacheSettings.defaults(), meters)) {
+      ResolvedImage image = await(arm.resolve(local("multi/arm", "1.0")));
+
+      assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/arm64/v8");
+    }
+  }
+
+  @Test
+  void aMissingImageFailsWithA404NamingIt() {
+    Throwable error = failure(resolver.resolve(local("library/nginx", "0.0-missing")));
+
+    assertThat(error).isInstanceOf(ImageFetchException.class)
+        .hasMessage(registry.hostPort() + "/library/nginx:0.0-missing: manifest unknown (HTTP 404)");
+    assertThat(meters.get("imagegate.registry.errors").tag("reason", "not_found").counter().count()).isEqualTo(1);
+    assertThat(meters.get("imagegate.registry.fetches").tag("outcome", "error").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingRepositoryFailsWithA404() {
+    Throwable error = failure(resolver.resolve(local("nobody/nothing", "1.0")));
+
+    assertThat(error).isInstanceOf(ImageFetchException.class)
+        .hasMessageStartingWith(registry.hostPort() + "/nobody/nothing:1.0: ")
+        .hasMessageEndingWith("(HTTP 404)");
+  }
+
+  @Test
+  void aPlainHttpRegistryNotListedAsInsecureIsNotSpokenToOverHttp() {
+    images.push("library/nginx", "1.27", TestImages.nginx());
+    RegistrySettings strict = new RegistrySettings(null, null, null, null, Duration.ofSeconds(5), null);
+    try (ImageResolver https = new ImageResolver(strict, CacheSettings.defaults(), meters)) {
+      Throwable error = failure(https.resolve(local("library/nginx", "1.27")));
+
+      assertThat(error).hasMessageStartingWith(registry.hostPort() + "/library/nginx:1.27: TLS handshake failed");
+      assertThat(meters.get("imagegate.registry.errors").tag("reason", "tls").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aMirrorStandsInForDockerHub() {
+    TestImages.Pushed nginx = images.push("library/nginx", "1.27", TestImages.nginx());
+    log.reset();
+    RegistrySettings mirrored = new RegistrySettings(Map.of("docker.io", "http://" + registry.hostPort()), null, null, null, Duration.ofSeconds(8), null);
+    try (ImageResolver hub = new ImageResolver(mirrored, CacheSettings.defaults(), meters)) {
+      ImageReference dockerHubNginx = new ImageReference("nginx:1.27", "docker.io", "library/nginx", "1.27", null);
+
+      ResolvedImage image = await(hub.resolve(dockerHubNginx));
+
+      assertThat(image.reference()).isEqualTo(dockerHubNginx);
+      assertThat(image.manifestDigest()).isEqualTo(nginx.manifestDigest());
+      assertThat(image.platforms().get(0).env()).contains("NGINX_VERSION=1.27.3");
+      assertThat(log.count("GET", "^/v2/library/nginx/manifests/1.27$")).isEqualTo(1);
+      assertThat(meters.get("imagegate.registry.fetches").tag("registry", "docker.io").tag("outcome", "success").counter().count()).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void aMirrorWithoutSchemeIsPlainHttpWhenListedAsInsecure() {
+    images.push("library/nginx", "1.27", TestImages.nginx());
+    RegistrySettings mirrored =
+        new RegistrySettings(Map.of("docker.io", registry.hostPort()), List.of(registry.hostPort()), null, null, Duration.ofSeconds(8), null);
+    try (ImageResolver hub = new ImageResolver(mirrored, CacheSettings.defaults(), meters)) {
+      ResolvedImage image = await(hub.resolve(new ImageReference("nginx:1.27", "docker.io", "library/nginx", "1.27", null)));
+
+      assertThat(image.platforms()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aCachedImageCostsNoRequest() {
+    images.push("cached", "1.0", TestImages.kong());
+    ResolvedImage first = await(resolver.resolve(local("cached", "1.0")));
+    log.reset();
+
+    ResolvedImage second = await(resolver.resolve(local("cached", "1.0")));
+    ResolvedImage byDigest = await(resolver.resolve(ref(registry.hostPort(), "cached", null, first.manifestDigest())));
+
+    assertThat(second.platforms()).isEqualTo(first.platforms());
+    assertThat(byDigest.platforms()).isEqualTo(first.platforms());
+    assertThat(log.requests()).isEmpty();
+    assertThat(meters.get("imagegate.cache.requests").tag("cache", "tags").tag("result", "hit").counter().count()).isEqualTo(1);
+    assertThat(meters.get("imagegate.cache.requests").tag("cache", "images").tag("result", "hit").counter().count()).isEqualTo(2);
+  }
+
+  @Test
+  void anExpiredTagCostsOneManifestRequestWhenItsDigestIsUnchanged() {
+    images.push("ttl", "1.0", TestImages.kong());
+    try (ImageResolver noTagCache = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, Duration.ZERO), meters)) {
+      await(noTagCache.resolve(local("ttl", "1.0")));
+      log.reset();
+
+      await(noTagCache.resolve(local("ttl", "1.0")));
+
+      assertThat(log.manifestGets("ttl")).isEqualTo(1);
+      assertThat(log.blobGets("ttl")).isZero();
+    }
+  }
+
+  @Test
+  void concurrentRequestsForOneImageShareOneFetch() throws Exception {
+    images.push("popular", "1.0", TestImages.python());
+    log.reset();
+    ExecutorService callers = Executors.newFixedThreadPool(50);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<CompletableFuture<ResolvedImage>>> calls = new ArrayList<>();
+      for (int i = 0; i < 50; i++) {
+        calls.add(callers.submit(() -> {
+          go.await();
+          return resolver.resolve(local("popular", "1.0"));
+        }));
+      }
+      go.countDown();
+      for (Future<CompletableFuture<ResolvedImage>> call : calls) {
+        assertThat(await(call.get()).platforms().get(0).env()).contains("LANG=C.UTF-8");
+      }
+    } finally {
+      callers.shutdownNow();
+    }
+
+    assertThat(log.manifestGets("popular")).isEqualTo(1);
+    assertThat(log.blobGets("popular")).isEqualTo(1);
+    assertThat(meters.get("imagegate.registry.fetches").tag("outcome", "success").counter().count()).isEqualTo(1);
+  }
+
+  @Test
+  void aFailedFetchIsNotCached() {
+    Throwable error = failure(resolver.resolve(local("later", "1.0")));
+    assertThat(error).hasMessageEndingWith("(HTTP 404)");
+
+    images.push("later", "1.0", TestImages.distrolessNonroot());
+
+    assertThat(await(resolver.resolve(local("later", "1.0"))).platforms().get(0).user()).isEqualTo("65532");
+  }
+
+  @Test
+  void resolveDoesNotBlockTheCaller() {
+    images.push("async", "1.0", TestImages.nginx());
+    long start = System.nanoTime();
+    CompletableFuture<ResolvedImage> future = resolver.resolve(local("async", "1.0"));
+    long elapsedMillis = (System.nanoTime() - start) / 1_000_000;
+
+    assertThat(elapsedMillis).isLessThan(200);
+    assertThat(await(future).platforms()).hasSize(1);
+  }
+
+  @Test
+  void fetchesAreTimedAndCountedByRegistryHost() {
+    images.push("metrics", "1.0", TestImages.nginx());
+    await(resolver.resolve(local("metrics", "1.0")));
+
+    assertThat(meters.get("imagegate.registry.fetches").tag("registry", registry.hostPort()).tag("outcome", "success").counter().count()).isEqualTo(1);
+    assertThat(meters.get("imagegate.registry.fetch").tag("registry", registry.hostPort()).timer().count()).isEqualTo(1);
+    assertThat(meters.get("imagegate.cache.requests").tag("cache", "tags").tag("result", "miss").counter().count()).isEqualTo(1);
+  }
+}
