@@ -49,6 +49,11 @@ public class WebhookTestRegistry implements QuarkusTestResourceLifecycleManager 
     }
   }
 
+  /** The registry behind the running test application. */
+  public static LocalRegistry registry() {
+    return registry;
+  }
+
   @Override
   public void stop() {
     if (registry != null) {
