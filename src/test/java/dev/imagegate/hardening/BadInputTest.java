@@ -1,0 +1,96 @@
+package dev.imagegate.hardening;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagegate.admission.WebhookTestRegistry;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+import java.net.URL;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.Test;
+
+/** The explicit hostile inputs: each gets a verdict or a 4xx with a reason, quickly, and nothing breaks. */
+@QuarkusTest
+@QuarkusTestResource(value = WebhookTestRegistry.class, restrictToAnnotatedClass = true)
+class BadInputTest {
+
+  @TestHTTPResource(value = "/validate", tls = true)
+  URL validate;
+
+  private Response post(String body) {
+    return given().relaxedHTTPSValidation().contentType("application/json").queryParam("timeout", "10s")
+        .body(body).post(validate);
+  }
+
+  private static String pod(String containers, String extraMetadata) {
+    return """
+        {"apiVersion":"admission.k8s.io/v1","kind":"AdmissionReview","request":{"uid":"u-bad","operation":"CREATE",
+         "kind":{"group":"","version":"v1","kind":"Pod"},"namespace":"apps","name":"p",
+         "object":{"apiVersion":"v1","kind":"Pod","metadata":{"name":"p","namespace":"apps"%s},
+          "spec":{"containers":[%s]}}}}""".formatted(extraMetadata, containers);
+  }
+
+  private static String container(String name, String image) {
+    return "{\"name\":\"%s\",\"image\":\"%s\",\"readinessProbe\":{\"exec\":{\"command\":[\"true\"]}},\"securityContext\":{\"runAsUser\":1000}}"
+        .formatted(name, image);
+  }
+
+  /** The server refuses on the Content-Length, before reading the body; a client that waits for 100-continue sees the 413. */
+  @Test
+  void bodyAboveTheLimitGets413() throws Exception {
+    String huge = pod(container("a", "nginx:1.27"), ",\"annotations\":{\"x\":\"" + "a".repeat(7 * 1024 * 1024) + "\"}");
+    var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
+        .sslContext(AdmissionFuzzTest.trustAll()).build();
+    var response = client.send(java.net.http.HttpRequest.newBuilder(validate.toURI()).expectContinue(true)
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(huge)).build(),
+        java.net.http.HttpResponse.BodyHandlers.ofString());
+    assertThat(response.statusCode()).isEqualTo(413);
+  }
+
+  @Test
+  void threeMegabytePodGetsAVerdict() {
+    String big = pod(container("a", "nginx:1.27"), ",\"annotations\":{\"x\":\"" + "a".repeat(3 * 1024 * 1024) + "\"}");
+    Response response = post(big);
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.jsonPath().getBoolean("response.allowed")).isTrue();
+  }
+
+  @Test
+  void tenThousandContainersOfOneImageGetAVerdict() {
+    String containers = IntStream.range(0, 10_000).mapToObj(i -> container("c" + i, "nginx:1.27")).collect(Collectors.joining(","));
+    Response response = post(pod(containers, ""));
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(response.jsonPath().getBoolean("response.allowed")).isTrue();
+  }
+
+  @Test
+  void deeplyNestedJsonIsRefusedWithAReason() {
+    String nested = "[".repeat(5_000) + "]".repeat(5_000);
+    Response response = post(pod(container("a", "nginx:1.27"), ",\"annotations\":{\"x\":" + nested + "}"));
+    assertThat(response.statusCode()).isEqualTo(400);
+    assertThat(response.asString()).isNotBlank();
+  }
+
+  @Test
+  void imagesWithControlCharactersOrHugeNamesAreViolationsWithPrintableMessages() {
+    String containers = container("ctl", "nginx\\u0000\\u001b[31m:1.27") + "," + container("long", "a".repeat(10_240));
+    JsonPath response = post(pod(containers, "")).then().statusCode(200).extract().jsonPath();
+    assertThat(response.getBoolean("response.allowed")).isFalse();
+    String message = response.getString("response.status.message");
+    assertThat(message).contains("[image-reference]").contains("container \"ctl\"").contains("container \"long\"");
+    assertThat(message.chars().filter(c -> c < 0x20 && c != '\n').count()).isZero();
+    assertThat(message.length()).isLessThan(30_000);
+  }
+
+  @Test
+  void missingUidAndV1beta1AreRefusedOverHttp() {
+    assertThat(post("{\"apiVersion\":\"admission.k8s.io/v1\",\"kind\":\"AdmissionReview\",\"request\":{}}").statusCode()).isEqualTo(400);
+    assertThat(post("{\"apiVersion\":\"admission.k8s.io/v1beta1\",\"kind\":\"AdmissionReview\",\"request\":{\"uid\":\"x\"}}").asString())
+        .contains("admission.k8s.io/v1");
+  }
+}
