@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Warm-path benchmark: the packaged imagegate over HTTPS with keep-alive, registry caches warm.
+# Prints throughput at saturation (wrk) beside a trivial endpoint of the same server, and latency
+# percentiles at fixed request rates (hey), each the median of RUNS runs. See docs/benchmarks.md.
+#
+#   bench/warm.sh                     # RUNS=3 DURATION=10 RATES="250 1000 2000"
+#   RUNS=5 DURATION=20 bench/warm.sh
+#   JFR=/tmp/imagegate.jfr bench/warm.sh   # also record a Java Flight Recorder profile of the server
+#
+# Needs: JDK 17, Maven, and Debian's docker-registry, wrk and hey (apt-get install docker-registry wrk hey).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+DURATION=${DURATION:-10}
+RATES=${RATES:-"250 1000 2000"}
+CONNECTIONS=${CONNECTIONS:-32}
+PORT=${PORT:-18443}
+MPORT=${MPORT:-19000}
+
+mvn -q -B package -DskipTests
+mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${IG_PID:-}" ] && kill "$IG_PID" 2>/dev/null || true
+  [ -n "${REG_PID:-}" ] && kill "$REG_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# The real distribution registry, with the benchmark's images, standing in for Docker Hub.
+mkfifo "$work/registry.in"
+java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
+  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
+REG_PID=$!
+exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
+for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
+grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+
+start=$(date +%s%N)
+IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
+  java ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
+IG_PID=$!
+until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.05; done
+ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
+
+url="https://127.0.0.1:$PORT/validate?timeout=10s"
+# hey (Go) sends the host as TLS SNI, and an IP literal is not a valid SNI name: give it a name.
+hey_url="https://localhost:$PORT/validate?timeout=10s"
+bodies=(bench/warm/pod-3-containers.json bench/warm/deployment-init.json)
+for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measuring
+  for _ in $(seq 1 200); do curl -sk -o /dev/null -H 'Content-Type: application/json' --data-binary @"$body" "$url"; done
+done
+wrk -t1 -c"$CONNECTIONS" -d5s "https://127.0.0.1:$PORT/healthz" >/dev/null
+BODY=${bodies[0]} wrk -t1 -c"$CONNECTIONS" -d5s -s bench/warm/post.lua "$url" >/dev/null
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+rps() { awk '/Requests\/sec/ {print $2}'; }
+
+echo "imagegate warm path: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
+echo "ready after start: ${ready_ms} ms (process start to /q/health/ready, measured by this script)"
+echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores)"
+
+ceiling=$(for _ in $(seq 1 "$RUNS"); do wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps; done | median)
+printf '%-28s %10s req/s\n' "trivial GET /healthz" "$ceiling"
+for body in "${bodies[@]}"; do
+  name=$(basename "$body" .json)
+  sat=$(for _ in $(seq 1 "$RUNS"); do BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps; done | median)
+  printf '%-28s %10s req/s  (%s%% of trivial)\n' "$name" "$sat" "$(awk -v a="$sat" -v b="$ceiling" 'BEGIN {printf "%.0f", 100*a/b}')"
+  for rate in $RATES; do
+    workers=50
+    per_worker=$(( rate / workers ))
+    for run in $(seq 1 "$RUNS"); do
+      hey -z "${DURATION}s" -c $workers -q $per_worker -m POST -T application/json -D "$body" -o csv "$hey_url" > "$work/hey.csv"
+      python3 - "$work/hey.csv" <<'PY'
+import csv, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+ok = sorted(float(r["response-time"]) * 1000 for r in rows if r["status-code"] == "200")
+bad = sum(1 for r in rows if r["status-code"] != "200")
+pick = lambda q: ok[min(len(ok) - 1, int(q * len(ok)))]
+print(f"{pick(0.5):.3f} {pick(0.99):.3f} {pick(0.999):.3f} {len(ok)} {bad}")
+PY
+    done > "$work/rate.txt"
+    p50=$(awk '{print $1}' "$work/rate.txt" | median); p99=$(awk '{print $2}' "$work/rate.txt" | median)
+    p999=$(awk '{print $3}' "$work/rate.txt" | median); n=$(awk '{print $4}' "$work/rate.txt" | median)
+    errors=$(awk '{s+=$5} END {print s}' "$work/rate.txt")
+    printf '  %5s req/s: p50 %6s ms  p99 %6s ms  p99.9 %6s ms  (%s answers per run, %s non-200 in all runs)\n' \
+      "$rate" "$p50" "$p99" "$p999" "$n" "$errors"
+  done
+done
+echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%.1f MiB", s/1048576}')"

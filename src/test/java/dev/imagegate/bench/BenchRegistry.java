@@ -1,0 +1,43 @@
+package dev.imagegate.bench;
+
+import dev.imagegate.testing.LocalRegistry;
+import dev.imagegate.testing.TestImages;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * For the benchmarks: starts the real distribution registry with images shaped like the official
+ * ones, writes an imagegate configuration that mirrors docker.io to it, prints {@code READY}, and
+ * keeps the registry up until its standard input closes.
+ *
+ * <p>{@code java -cp … dev.imagegate.bench.BenchRegistry CONFIG_PATH}
+ */
+public final class BenchRegistry {
+  private BenchRegistry() {}
+
+  public static void main(String[] args) throws Exception {
+    Path config = Path.of(args[0]);
+    try (LocalRegistry registry = LocalRegistry.startPlain("bench")) {
+      TestImages images = TestImages.in(registry);
+      var healthy = TestImages.distrolessNonroot().healthcheck(List.of("CMD", "/app", "health"));
+      images.push("library/nginx", "1.27", TestImages.nginx());
+      images.push("library/python", "3.12", TestImages.python());
+      images.push("library/kong", "3.8", TestImages.kong());
+      images.push("acme/api", "2.4.1", healthy);
+      images.push("acme/migrate", "2.4.1", healthy);
+      Files.writeString(config, """
+          mode: enforce
+          registries:
+            mirrors:
+              docker.io: http://%1$s
+            insecure: ["%1$s"]
+          """.formatted(registry.hostPort()));
+      System.out.println("READY " + registry.hostPort());
+      System.out.flush();
+      while (System.in.read() >= 0) {
+        // run until the benchmark closes our standard input
+      }
+    }
+  }
+}
