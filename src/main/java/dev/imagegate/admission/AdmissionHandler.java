@@ -1,6 +1,7 @@
 package dev.imagegate.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.config.Mode;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.rules.ContainerContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -23,10 +24,12 @@ public class AdmissionHandler {
 
   private final PolicyEngine engine;
   private final ObjectMapper mapper;
+  private final NamespaceModes namespaceModes;
 
-  public AdmissionHandler(PolicyEngine engine, ObjectMapper mapper) {
+  public AdmissionHandler(PolicyEngine engine, ObjectMapper mapper, NamespaceModes namespaceModes) {
     this.engine = engine;
     this.mapper = mapper;
+    this.namespaceModes = namespaceModes;
   }
 
   CompletableFuture<Decision> decide(AdmissionRequest request, Duration budget) {
@@ -59,7 +62,12 @@ public class AdmissionHandler {
     if (engine.namespaceExempt(namespace)) {
       return done(Decision.skip(AdmissionResponses.allow(uid), "namespace exempt"));
     }
-    List<ContainerContext> containers = PodContainers.of(kind.get().podSpec(object));
+    Mode namespaceMode = namespaceModes.modeOf(namespace);
+    if (namespaceMode == Mode.OFF) {
+      return done(Decision.skip(AdmissionResponses.allow(uid), "namespace mode off"));
+    }
+    PodSpec spec = kind.get().podSpec(object);
+    List<ContainerContext> containers = PodContainers.of(spec);
     if ("UPDATE".equals(operation) && request.getOldObject() != null) {
       Set<String> admitted = oldImages(request.getOldObject(), kind.get());
       containers = containers.stream().filter(c -> !admitted.contains(c.image())).toList();
@@ -67,7 +75,7 @@ public class AdmissionHandler {
     if (containers.isEmpty()) {
       return done(Decision.skip(AdmissionResponses.allow(uid), "no new images"));
     }
-    return engine.judge(namespace, containers, budget)
+    return engine.judge(namespace, namespaceMode, PodContainers.pullContext(namespace, spec), containers, budget)
         .thenApply(verdict -> new Decision(AdmissionResponses.of(uid, verdict), verdict, null));
   }
 

@@ -2,12 +2,14 @@ package dev.imagegate.admission;
 
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.image.InvalidReferenceException;
+import dev.imagegate.registry.PullContext;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
 import dev.imagegate.rules.ContainerKind;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
@@ -17,10 +19,10 @@ import java.util.List;
 import java.util.Set;
 
 /** Turns a pod spec into the containers the engine judges, with pod-level defaults applied. */
-final class PodContainers {
+public final class PodContainers {
   private PodContainers() {}
 
-  static List<ContainerContext> of(PodSpec spec) {
+  public static List<ContainerContext> of(PodSpec spec) {
     List<ContainerContext> containers = new ArrayList<>();
     if (spec == null) {
       return containers;
@@ -41,8 +43,22 @@ final class PodContainers {
     return containers;
   }
 
+  /** What the kubelet would pull this pod's images with: its namespace, service account and pull secret names. */
+  public static PullContext pullContext(String namespace, PodSpec spec) {
+    if (spec == null) {
+      return new PullContext(namespace, null, List.of());
+    }
+    List<String> secrets = new ArrayList<>();
+    for (LocalObjectReference secret : nullSafe(spec.getImagePullSecrets())) {
+      if (secret != null && secret.getName() != null) {
+        secrets.add(secret.getName());
+      }
+    }
+    return new PullContext(namespace, spec.getServiceAccountName(), secrets);
+  }
+
   /** Every image a pod spec runs, as written: on UPDATE these were already admitted. */
-  static Set<String> images(PodSpec spec) {
+  public static Set<String> images(PodSpec spec) {
     Set<String> images = new LinkedHashSet<>();
     of(spec).forEach(c -> images.add(c.image()));
     return images;

@@ -31,14 +31,16 @@ public class ValidateResource {
   private final AdmissionHandler handler;
   private final DecisionLog decisions;
   private final AdmissionMetrics metrics;
+  private final AdmissionEvents events;
   private final OnError onError;
 
   public ValidateResource(AdmissionReviews reviews, AdmissionHandler handler, DecisionLog decisions,
-      AdmissionMetrics metrics, ImagegateConfig config) {
+      AdmissionMetrics metrics, AdmissionEvents events, ImagegateConfig config) {
     this.reviews = reviews;
     this.handler = handler;
     this.decisions = decisions;
     this.metrics = metrics;
+    this.events = events;
     this.onError = config.registries().onError();
   }
 
@@ -69,6 +71,7 @@ public class ValidateResource {
           long nanos = System.nanoTime() - start;
           decisions.record(request, d, nanos);
           metrics.record(request.getKind() == null ? null : request.getKind().getKind(), d, nanos);
+          events.record(request, d); // queued, never awaited; nothing for dry runs
           return Response.ok(AdmissionReviews.reply(d.response())).build();
         });
   }

@@ -1,5 +1,6 @@
 package dev.imagegate.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.util.Map;
 
 /**
@@ -10,23 +11,43 @@ import java.util.Map;
  * @param exemptions namespaces and images no rule judges
  * @param registries how registries are reached
  * @param cache cache sizes and lifetimes
+ * @param namespaceModes per-namespace modes from the label {@code imagegate.dev/mode}
+ * @param events Kubernetes Events on denied and warned workloads
+ * @param audit the background audit of the cluster's workloads
  */
 public record ImagegateConfig(
-    Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache) {
+    Mode mode,
+    Map<String, RuleSettings> rules,
+    Exemptions exemptions,
+    RegistrySettings registries,
+    CacheSettings cache,
+    NamespaceModeSettings namespaceModes,
+    EventSettings events,
+    AuditSettings audit) {
 
+  @JsonCreator
   public ImagegateConfig {
     mode = mode == null ? Mode.ENFORCE : mode;
     if (mode == Mode.OFF) {
-      throw new ConfigException("mode: \"off\" is only for single rules; the global mode is enforce, warn or audit");
+      throw new ConfigException("mode: \"off\" is only for single rules and namespaces; the global mode is enforce, warn or audit");
     }
     rules = rules == null ? Map.of() : Map.copyOf(rules);
     exemptions = exemptions == null ? Exemptions.NONE : exemptions;
     registries = registries == null ? RegistrySettings.defaults() : registries;
     cache = cache == null ? CacheSettings.defaults() : cache;
+    namespaceModes = namespaceModes == null ? NamespaceModeSettings.defaults() : namespaceModes;
+    events = events == null ? EventSettings.defaults() : events;
+    audit = audit == null ? AuditSettings.defaults() : audit;
+  }
+
+  /** The keys that predate namespace modes, events and the audit; those take their defaults. */
+  public ImagegateConfig(
+      Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache) {
+    this(mode, rules, exemptions, registries, cache, null, null, null);
   }
 
   public static ImagegateConfig defaults() {
-    return new ImagegateConfig(null, null, null, null, null);
+    return new ImagegateConfig(null, null, null, null, null, null, null, null);
   }
 
   public RuleSettings rule(String id) {
@@ -35,7 +56,27 @@ public record ImagegateConfig(
 
   /** The mode a rule's violations take: the rule's own, else the global one. */
   public Mode modeOf(String ruleId) {
+    return modeOf(ruleId, null);
+  }
+
+  /**
+   * The mode a rule's violations take in a namespace whose label says {@code namespaceMode}
+   * (null: no label). {@code off} on the namespace switches everything off there; otherwise the
+   * rule's own mode wins, then the namespace's, then the global one.
+   */
+  public Mode modeOf(String ruleId, Mode namespaceMode) {
+    if (namespaceMode == Mode.OFF) {
+      return Mode.OFF;
+    }
     Mode own = rule(ruleId).mode();
-    return own == null ? mode : own;
+    if (own != null) {
+      return own;
+    }
+    return baseMode(namespaceMode);
+  }
+
+  /** The mode of a namespace: its label's, else the global one. */
+  public Mode baseMode(Mode namespaceMode) {
+    return namespaceMode == null ? mode : namespaceMode;
   }
 }

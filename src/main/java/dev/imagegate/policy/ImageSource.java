@@ -1,6 +1,8 @@
 package dev.imagegate.policy;
 
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.Deadline;
+import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import java.util.concurrent.CompletableFuture;
 
@@ -9,4 +11,12 @@ import java.util.concurrent.CompletableFuture;
 public interface ImageSource {
   /** Completes with the image, or exceptionally with an ImageFetchException that names it and why. */
   CompletableFuture<ResolvedImage> resolve(ImageReference reference);
+
+  /**
+   * The image as the pod may see it (its pull secrets), completing by {@code deadline} at the latest.
+   * Sources without credentials or deadlines of their own ignore both.
+   */
+  default CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline) {
+    return resolve(reference);
+  }
 }

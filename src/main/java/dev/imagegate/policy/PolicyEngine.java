@@ -6,6 +6,8 @@ import dev.imagegate.config.OnError;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.image.InvalidReferenceException;
+import dev.imagegate.registry.Deadline;
+import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.Rule;
@@ -21,13 +23,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Stream;
 
 /**
  * Judges the containers of one workload: applies exemptions and modes, asks the image source for
  * each distinct image once, runs every rule on every judged platform of the image.
  *
- * <p>Knows nothing of Kubernetes: the admission layer and the background audit both call it.
+ * <p>Knows nothing of Kubernetes: the admission layer and the background audit both call it. A
+ * namespace's own mode (the label {@code imagegate.dev/mode}, read by the caller) comes in as a
+ * {@link Mode}: {@code off} judges nothing, any other replaces the global mode, and a rule's own
+ * {@code rules.<id>.mode} wins over both.
  */
 @ApplicationScoped
 @Startup // a wrong configuration stops the start, not the first admission
@@ -48,8 +57,8 @@ public class PolicyEngine {
     this.images = images;
     this.exemptImages = new ImageGlob(config.exemptions().images());
     this.rules = rules.stream()
+        .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
         .map(rule -> new ConfiguredRule(rule, config))
-        .filter(rule -> rule.mode() != Mode.OFF)
         .toList();
     config.rules().keySet().stream()
         .filter(id -> rules.stream().noneMatch(rule -> rule.id().equals(id)))
@@ -65,45 +74,168 @@ public class PolicyEngine {
     return namespace != null && config.exemptions().namespaces().contains(namespace);
   }
 
+  /** The ids of the rules in force (not switched off by {@code rules.<id>.mode: off}), in judging order. */
+  public List<String> ruleIds() {
+    return rules.stream().map(r -> r.rule().id()).toList();
+  }
+
+  /**
+   * The mode a finding of {@code ruleId} (a rule or a pseudo-rule) takes in a namespace whose own
+   * mode is {@code namespaceMode} (null: none). {@code modeIn(id, ENFORCE)} says whether the
+   * finding would deny once the namespace is enforced.
+   */
+  public Mode modeIn(String ruleId, Mode namespaceMode) {
+    if (namespaceMode == Mode.OFF) {
+      return Mode.OFF;
+    }
+    return switch (ruleId) {
+      case IMAGE_REFERENCE -> config.baseMode(namespaceMode);
+      case IMAGE_UNAVAILABLE -> onErrorMode(config.baseMode(namespaceMode));
+      default -> config.modeOf(ruleId, namespaceMode);
+    };
+  }
+
+  /** Judges with the global mode: {@link #judge(String, Mode, List, Duration)} with no namespace mode. */
+  public CompletableFuture<Verdict> judge(String namespace, List<ContainerContext> containers, Duration budget) {
+    return judge(namespace, null, containers, budget);
+  }
+
   /**
    * @param namespace the workload's namespace (for per-rule namespace exemptions), may be null
+   * @param namespaceMode the namespace's own mode, or null when it has none: {@code off} judges
+   *     nothing; enforce, warn or audit replaces the global mode for rules without a mode of their own
    * @param containers the containers to judge
    * @param budget the most time to wait for registries, across all images; what is not answered
    *     by then counts as unavailable
    */
-  public CompletableFuture<Verdict> judge(String namespace, List<ContainerContext> containers, Duration budget) {
-    List<ContainerContext> judged = containers.stream().filter(c -> !exemptImages.matches(c.image(), c.reference())).toList();
+  public CompletableFuture<Verdict> judge(
+      String namespace, Mode namespaceMode, List<ContainerContext> containers, Duration budget) {
+    return judge(namespace, namespaceMode, new PullContext(namespace, null, List.of()), containers, budget);
+  }
+
+  /**
+   * As {@link #judge(String, Mode, List, Duration)}, reading images as the pod may (its
+   * {@code imagePullSecrets} or its service account's, with {@code registries.usePullSecrets}); the
+   * registry work itself is bounded by {@code budget}, so nothing is left running past it.
+   *
+   * @param pod the pod's namespace, service account and pull secret names
+   */
+  public CompletableFuture<Verdict> judge(
+      String namespace, Mode namespaceMode, PullContext pod, List<ContainerContext> containers, Duration budget) {
+    if (namespaceMode == Mode.OFF) {
+      return CompletableFuture.completedFuture(Verdict.CLEAN);
+    }
+    List<ContainerContext> judged = judged(containers);
     Map<ImageReference, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
+    Deadline deadline = Deadline.after(budget);
     for (ContainerContext container : judged) {
-      if (container.reference() != null && rulesFor(namespace, container).anyMatch(r -> r.rule().needsImage())) {
-        fetches.computeIfAbsent(container.reference(), images::resolve);
+      if (needsFetch(namespace, container)) {
+        fetches.computeIfAbsent(container.reference(), reference -> images.resolve(reference, pod, deadline));
       }
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new));
+    String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
     return all.handle((ignored, error) -> null)
         .completeOnTimeout(null, Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS)
-        .thenApply(ignored -> {
-          List<Finding> findings = new ArrayList<>();
-          for (ContainerContext container : judged) {
-            findings.addAll(judgeContainer(namespace, container, fetches.get(container.reference()), budget));
-          }
-          return new Verdict(findings);
-        });
+        .thenApply(ignored -> new Verdict(findings(namespace, namespaceMode, judged, fetches, late)));
   }
 
-  private List<Finding> judgeContainer(
-      String namespace, ContainerContext container, CompletableFuture<ResolvedImage> fetch, Duration budget) {
+  /**
+   * Judges many workloads, reading each distinct image once, at most {@code concurrency} at a time
+   * (so a background audit leaves the registry pool to admissions). Blocks the calling thread until
+   * every image is read or has timed out ({@code registries.timeout}); call it from a worker thread.
+   *
+   * @return one judgement per subject, in order
+   */
+  public List<Judgement> judgeAll(List<Subject> subjects, int concurrency) throws InterruptedException {
+    Duration timeout = config.registries().timeout();
+    Duration wait = timeout.plusSeconds(5);
+    // With pull secrets an image is read once per pull context (what one pod may read, another may not)
+    boolean perPod = config.registries().usePullSecrets();
+    Semaphore permits = new Semaphore(Math.max(1, concurrency));
+    Map<BatchKey, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
+    for (Subject subject : subjects) {
+      if (subject.namespaceMode() == Mode.OFF) {
+        continue;
+      }
+      for (ContainerContext container : judged(subject.containers())) {
+        BatchKey key = new BatchKey(container.reference(), perPod ? subject.pod() : null);
+        if (!needsFetch(subject.namespace(), container) || fetches.containsKey(key)) {
+          continue;
+        }
+        // A fetch that never completes (it should not: the resolver has a deadline) costs its permit only until then.
+        boolean acquired = permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
+        CompletableFuture<ResolvedImage> fetch;
+        try {
+          fetch = images.resolve(container.reference(), subject.pod(), Deadline.after(timeout));
+        } catch (RuntimeException e) {
+          fetch = CompletableFuture.failedFuture(e);
+        }
+        if (acquired) {
+          fetch.whenComplete((image, error) -> permits.release());
+        }
+        fetches.put(key, fetch);
+      }
+    }
+    try {
+      CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new)).get(wait.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException | TimeoutException e) {
+      // failures are findings; what is not done by now is unavailable
+    }
+    String late = "no answer from the registry within " + timeout.toMillis() + "ms";
+    List<Judgement> judgements = new ArrayList<>(subjects.size());
+    for (Subject subject : subjects) {
+      if (subject.namespaceMode() == Mode.OFF) {
+        judgements.add(new Judgement(Verdict.CLEAN, Map.of()));
+        continue;
+      }
+      List<ContainerContext> judged = judged(subject.containers());
+      Map<ImageReference, CompletableFuture<ResolvedImage>> mine = new LinkedHashMap<>();
+      for (ContainerContext container : judged) {
+        CompletableFuture<ResolvedImage> fetch = fetches.get(new BatchKey(container.reference(), perPod ? subject.pod() : null));
+        if (fetch != null) {
+          mine.put(container.reference(), fetch);
+        }
+      }
+      List<Finding> findings = findings(subject.namespace(), subject.namespaceMode(), judged, mine, late);
+      judgements.add(new Judgement(new Verdict(findings), outcomes(subject.namespace(), judged, findings)));
+    }
+    return judgements;
+  }
+
+  /** One image read in a batch: the image, and the pull context when pull secrets are in use. */
+  private record BatchKey(ImageReference reference, PullContext pod) {}
+
+  private List<ContainerContext> judged(List<ContainerContext> containers) {
+    return containers.stream().filter(c -> !exemptImages.matches(c.image(), c.reference())).toList();
+  }
+
+  private boolean needsFetch(String namespace, ContainerContext container) {
+    return container.reference() != null && rulesFor(namespace, container).anyMatch(r -> r.rule().needsImage());
+  }
+
+  private List<Finding> findings(String namespace, Mode namespaceMode, List<ContainerContext> judged,
+      Map<ImageReference, CompletableFuture<ResolvedImage>> fetches, String late) {
     List<Finding> findings = new ArrayList<>();
+    for (ContainerContext container : judged) {
+      findings.addAll(judgeContainer(namespace, namespaceMode, container, fetches.get(container.reference()), late));
+    }
+    return findings;
+  }
+
+  private List<Finding> judgeContainer(String namespace, Mode namespaceMode, ContainerContext container,
+      CompletableFuture<ResolvedImage> fetch, String late) {
+    List<Finding> findings = new ArrayList<>();
+    Mode base = config.baseMode(namespaceMode);
     if (container.reference() == null) {
-      findings.add(finding(container, IMAGE_REFERENCE, invalidReason(container.image()), config.mode()));
+      findings.add(finding(container, IMAGE_REFERENCE, invalidReason(container.image()), base));
       return findings;
     }
     ResolvedImage resolved = null;
     String unavailable = null;
     if (fetch != null) {
       if (!fetch.isDone()) {
-        unavailable = container.reference().normalized() + ": no answer from the registry within the admission deadline ("
-            + budget.toMillis() + "ms)";
+        unavailable = container.reference().normalized() + ": " + late;
       } else if (fetch.isCompletedExceptionally()) {
         unavailable = failureReason(fetch);
       } else {
@@ -115,19 +247,46 @@ public class PolicyEngine {
       }
     }
     if (unavailable != null) {
-      findings.add(finding(container, IMAGE_UNAVAILABLE, unavailable, onErrorMode()));
+      findings.add(finding(container, IMAGE_UNAVAILABLE, unavailable, onErrorMode(base)));
     }
     for (ConfiguredRule configured : rulesFor(namespace, container).toList()) {
       Rule rule = configured.rule();
+      Mode mode = config.modeOf(rule.id(), namespaceMode);
       if (!rule.needsImage()) {
-        rule.check(container, null).forEach(v -> findings.add(finding(container, v.ruleId(), v.message(), configured.mode())));
+        rule.check(container, null).forEach(v -> findings.add(finding(container, v.ruleId(), v.message(), mode)));
       } else if (resolved != null) {
         for (String message : acrossPlatforms(rule, container, resolved.platforms())) {
-          findings.add(finding(container, rule.id(), message, configured.mode()));
+          findings.add(finding(container, rule.id(), message, mode));
         }
       }
     }
     return findings;
+  }
+
+  /** What each rule in force concluded about the workload, from its findings. */
+  private Map<String, RuleOutcome> outcomes(String namespace, List<ContainerContext> judged, List<Finding> findings) {
+    Map<String, RuleOutcome> outcomes = new LinkedHashMap<>();
+    for (ConfiguredRule configured : rules) {
+      String id = configured.rule().id();
+      List<ContainerContext> applies = judged.stream().filter(c -> !configured.exempts(namespace, c)).toList();
+      RuleOutcome outcome;
+      if (applies.isEmpty()) {
+        outcome = RuleOutcome.EXEMPT;
+      } else if (findings.stream().anyMatch(f -> f.ruleId().equals(id))) {
+        outcome = RuleOutcome.VIOLATED;
+      } else if (applies.stream().anyMatch(c -> c.reference() == null
+          || (configured.rule().needsImage() && unavailable(findings, c)))) {
+        outcome = RuleOutcome.NOT_EVALUATED;
+      } else {
+        outcome = RuleOutcome.PASSED;
+      }
+      outcomes.put(id, outcome);
+    }
+    return outcomes;
+  }
+
+  private static boolean unavailable(List<Finding> findings, ContainerContext container) {
+    return findings.stream().anyMatch(f -> f.ruleId().equals(IMAGE_UNAVAILABLE) && f.container().equals(container.name()));
   }
 
   /** Runs a rule on each platform; a violation found on only some platforms says which. */
@@ -144,16 +303,16 @@ public class PolicyEngine {
     return messages;
   }
 
-  private java.util.stream.Stream<ConfiguredRule> rulesFor(String namespace, ContainerContext container) {
+  private Stream<ConfiguredRule> rulesFor(String namespace, ContainerContext container) {
     return rules.stream().filter(rule -> !rule.exempts(namespace, container));
   }
 
-  /** A registry failure denies only when onError is deny, and never more strictly than the global mode. */
-  private Mode onErrorMode() {
+  /** A registry failure denies only when onError is deny, and never more strictly than the namespace's mode. */
+  private Mode onErrorMode(Mode base) {
     if (config.registries().onError() == OnError.DENY) {
-      return config.mode();
+      return base;
     }
-    return config.mode() == Mode.AUDIT ? Mode.AUDIT : Mode.WARN;
+    return base == Mode.AUDIT ? Mode.AUDIT : Mode.WARN;
   }
 
   private static String failureReason(CompletableFuture<ResolvedImage> fetch) {
@@ -179,11 +338,10 @@ public class PolicyEngine {
     return new Finding(container.name(), container.image(), ruleId, message, mode);
   }
 
-  /** A rule with what the configuration says about it, resolved once at start-up. */
-  private record ConfiguredRule(Rule rule, Mode mode, ImageGlob exemptImages, List<String> exemptNamespaces) {
+  /** A rule with its exemptions, resolved once at start-up; its mode depends on the namespace. */
+  private record ConfiguredRule(Rule rule, ImageGlob exemptImages, List<String> exemptNamespaces) {
     ConfiguredRule(Rule rule, ImagegateConfig config) {
-      this(rule, config.modeOf(rule.id()), new ImageGlob(config.rule(rule.id()).exemptions().images()),
-          config.rule(rule.id()).exemptions().namespaces());
+      this(rule, new ImageGlob(config.rule(rule.id()).exemptions().images()), config.rule(rule.id()).exemptions().namespaces());
     }
 
     boolean exempts(String namespace, ContainerContext container) {

@@ -1,9 +1,14 @@
 package dev.imagegate.policy;
 
+import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.ImageResolver;
+import dev.imagegate.registry.PullContext;
+import dev.imagegate.registry.ResolvedImage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.util.concurrent.CompletableFuture;
 
 /** In production the engine reads images from their registries, through the resolver's caches. */
 @ApplicationScoped
@@ -11,6 +16,16 @@ class RegistryImageSource {
   @Produces
   @Singleton
   ImageSource imageSource(ImageResolver resolver) {
-    return resolver::resolve;
+    return new ImageSource() {
+      @Override
+      public CompletableFuture<ResolvedImage> resolve(ImageReference reference) {
+        return resolver.resolve(reference);
+      }
+
+      @Override
+      public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline) {
+        return resolver.resolve(reference, pod, deadline);
+      }
+    };
   }
 }

@@ -2,174 +2,226 @@ package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.google.cloud.tools.jib.api.Credential;
-import com.google.cloud.tools.jib.api.DescriptorDigest;
-import com.google.cloud.tools.jib.api.LogEvent;
-import com.google.cloud.tools.jib.event.EventHandlers;
-import com.google.cloud.tools.jib.http.FailoverHttpClient;
-import com.google.cloud.tools.jib.image.json.BuildableManifestTemplate;
-import com.google.cloud.tools.jib.image.json.ManifestTemplate;
-import com.google.cloud.tools.jib.image.json.OciIndexTemplate;
-import com.google.cloud.tools.jib.image.json.V21ManifestTemplate;
-import com.google.cloud.tools.jib.image.json.V22ManifestListTemplate;
-import com.google.cloud.tools.jib.registry.ManifestAndDigest;
-import com.google.cloud.tools.jib.registry.RegistryClient;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.net.http.HttpTimeoutException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Reads one image from its registry, synchronously: the manifest (by digest or tag); for an image
- * index, the manifest of each chosen platform; then each config blob, parsed into {@link ImageFacts}.
- * Every request goes through a {@link FetchTransport} bounded by the fetch's deadline.
+ * Reads one image from its registry, synchronously (on a registry thread): the manifest (by digest
+ * or tag, or first only its digest with a {@code HEAD} when the answer may be cached); for an
+ * image index, the manifest of each chosen platform, in parallel; then each config blob, parsed
+ * into {@link ImageFacts}. Every request is bounded by the fetch's deadline.
  */
 final class ImageFetcher {
-  static final String USER_AGENT = "imagegate";
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  private final RegistryEndpoints endpoints;
-  private final RegistryHttp http;
-  private final RegistryCredentials credentials;
-  private final AuthChallenges challenges;
-  private final PlatformSelector platforms;
-  private final Consumer<LogEvent> jibLog;
-  private final EventHandlers jibEvents;
+  /** A fetched image, and the principal the registry let in. */
+  record Result(FetchedImage image, Principal principal) {}
 
-  ImageFetcher(
-      RegistryEndpoints endpoints,
-      RegistryHttp http,
-      RegistryCredentials credentials,
-      AuthChallenges challenges,
-      PlatformSelector platforms,
-      Consumer<LogEvent> jibLog) {
-    this.endpoints = endpoints;
-    this.http = http;
-    this.credentials = credentials;
-    this.challenges = challenges;
+  private final DistributionClient client;
+  private final PlatformSelector platforms;
+  private final Executor platformPool;
+  private final int maxRetries;
+
+  ImageFetcher(DistributionClient client, PlatformSelector platforms, Executor platformPool, int maxRetries) {
+    this.client = client;
     this.platforms = platforms;
-    this.jibLog = jibLog;
-    this.jibEvents = EventHandlers.builder().add(LogEvent.class, jibLog::accept).build();
+    this.platformPool = platformPool;
+    this.maxRetries = maxRetries;
   }
 
   /**
+   * @param candidates the credentials to try, in order; the next is tried only when the registry
+   *     refuses the previous one (as the kubelet does)
    * @param qualifier the tag or digest to ask for
-   * @param knownFacts facts already known for a manifest digest (null if none): lets a tag whose
-   *     digest did not change be answered with one manifest request
+   * @param headFirst ask for the digest with a {@code HEAD} first, and stop there if its facts are known
+   * @param knownFacts facts already known for a manifest digest (null if none)
    */
-  FetchedImage fetch(ImageReference ref, String qualifier, Deadline deadline, Function<String, List<ImageFacts>> knownFacts)
-      throws Exception {
-    RegistryEndpoint endpoint = endpoints.forRegistry(ref.registry());
-    Credential credential = credentials.forHost(endpoint.host()).orElse(null);
-    FetchTransport transport = http.newFetch(endpoint, deadline);
-    FailoverHttpClient jibHttp = JibHttpClients.create(endpoint.plainHttp(), transport, jibLog);
-    try {
-      RegistryClient client =
-          RegistryClient.factory(jibEvents, endpoint.host(), ref.repository(), jibHttp)
-              .setCredential(credential)
-              .setUserAgent(USER_AGENT)
-              .newRegistryClient();
-      RegistrySession session = new RegistrySession(client, endpoint.host(), challenges);
-      return fetch(session, qualifier, knownFacts);
-    } finally {
-      jibHttp.shutDown();
+  Result fetch(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, String qualifier, boolean headFirst,
+      Deadline deadline, Function<String, List<ImageFacts>> knownFacts) throws IOException, FetchProblem {
+    RetryBudget retries = new RetryBudget(maxRetries);
+    FetchProblem refused = null;
+    for (Principal principal : candidates) {
+      FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), principal, deadline, retries);
+      try {
+        return new Result(fetchAs(ctx, qualifier, headFirst, knownFacts), principal);
+      } catch (FetchProblem e) {
+        if (e.reason() != ErrorReason.UNAUTHORIZED) {
+          throw e;
+        }
+        refused = e;
+      }
     }
+    throw refused;
   }
 
-  private FetchedImage fetch(RegistrySession session, String qualifier, Function<String, List<ImageFacts>> knownFacts)
-      throws Exception {
-    ManifestAndDigest<ManifestTemplate> top = session.call(() -> session.client().pullManifest(qualifier, ManifestTemplate.class));
-    String digest = top.getDigest().toString();
-    if (qualifier.contains(":") && !qualifier.equals(digest)) {
-      throw new FetchProblem(ErrorReason.INVALID, "the registry answered with manifest " + digest + " for " + qualifier);
+  private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, List<ImageFacts>> knownFacts)
+      throws IOException, FetchProblem {
+    String ask = qualifier;
+    if (headFirst) {
+      RegistryHttp.Response head = client.headManifest(ctx, qualifier);
+      if (success(head.status())) {
+        String digest = Manifests.isDigest(qualifier) ? qualifier : head.header("Docker-Content-Digest");
+        if (Manifests.isDigest(digest)) {
+          List<ImageFacts> known = knownFacts.apply(digest);
+          if (known != null) {
+            return new FetchedImage(digest, known);
+          }
+          ask = digest; // the tag cannot move between this HEAD and the GET
+        }
+      } else if (!fallBackToGet(head.status())) {
+        throw problem(head, "manifest");
+      }
+    }
+    RegistryHttp.Response top = manifest(ctx, ask);
+    byte[] body = top.body();
+    String digest;
+    if (Manifests.isDigest(ask)) {
+      if (!Manifests.matches(ask, body)) {
+        throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + ask);
+      }
+      digest = ask;
+    } else {
+      digest = Manifests.sha256(body);
     }
     List<ImageFacts> known = knownFacts.apply(digest);
     if (known != null) {
       return new FetchedImage(digest, known);
     }
-    ManifestTemplate manifest = top.getManifest();
-    List<IndexEntry> entries = indexEntries(manifest);
-    if (entries == null) {
-      return new FetchedImage(digest, List.of(facts(session, manifest, null)));
+    Manifests.Parsed parsed = Manifests.parse(body, top.header("Content-Type"));
+    if (parsed instanceof Manifests.Image image) {
+      return new FetchedImage(digest, List.of(facts(ctx, image.configDigest(), null)));
+    }
+    List<IndexEntry> chosen = platforms.select(((Manifests.Index) parsed).entries());
+    return new FetchedImage(digest, platformFacts(ctx, chosen));
+  }
+
+  /** The facts of each chosen platform: all fetched at once, each manifest then its config. */
+  private List<ImageFacts> platformFacts(FetchContext ctx, List<IndexEntry> chosen) throws IOException, FetchProblem {
+    if (chosen.size() <= 1) {
+      List<ImageFacts> facts = new ArrayList<>();
+      for (IndexEntry entry : chosen) {
+        facts.add(platform(ctx, entry));
+      }
+      return facts;
+    }
+    List<CompletableFuture<ImageFacts>> others = new ArrayList<>();
+    for (IndexEntry entry : chosen.subList(1, chosen.size())) {
+      others.add(CompletableFuture.supplyAsync(() -> {
+        try {
+          return platform(ctx, entry);
+        } catch (IOException | FetchProblem e) {
+          throw new CompletionException(e);
+        }
+      }, platformPool));
     }
     List<ImageFacts> facts = new ArrayList<>();
-    for (IndexEntry entry : platforms.select(entries)) {
-      ManifestAndDigest<ManifestTemplate> platformManifest =
-          session.call(() -> session.client().pullManifest(entry.digest(), ManifestTemplate.class));
-      if (!platformManifest.getDigest().toString().equals(entry.digest())) {
-        throw new FetchProblem(ErrorReason.INVALID, "the registry answered with manifest " + platformManifest.getDigest() + " for " + entry.digest());
+    try {
+      facts.add(platform(ctx, chosen.get(0)));
+      for (CompletableFuture<ImageFacts> other : others) {
+        facts.add(other.get(Math.max(1, ctx.deadline().remaining().toNanos()), TimeUnit.NANOSECONDS));
       }
-      facts.add(facts(session, platformManifest.getManifest(), entry));
+      return facts;
+    } catch (TimeoutException e) {
+      throw new HttpTimeoutException("deadline reached while fetching the platforms of an image index");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new java.io.InterruptedIOException("interrupted while fetching the platforms of an image index");
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof FetchProblem problem) {
+        throw problem;
+      }
+      if (cause instanceof IOException io) {
+        throw io;
+      }
+      throw new IOException("platform fetch failed", cause);
+    } finally {
+      others.forEach(f -> f.cancel(false));
     }
-    return new FetchedImage(digest, facts);
   }
 
-  /** The entries of an image index or manifest list; null for a single-platform manifest. */
-  private static List<IndexEntry> indexEntries(ManifestTemplate manifest) throws FetchProblem {
-    List<IndexEntry> entries = new ArrayList<>();
-    if (manifest instanceof OciIndexTemplate index) {
-      for (OciIndexTemplate.ManifestDescriptorTemplate m : index.getManifests()) {
-        var platform = m.getPlatform();
-        entries.add(new IndexEntry(
-            m.getDigest() == null ? null : m.getDigest().toString(),
-            platform == null ? null : platform.getOs(),
-            platform == null ? null : platform.getArchitecture(),
-            m.getAnnotations()));
-      }
-    } else if (manifest instanceof V22ManifestListTemplate list) {
-      if (list.getManifests() == null) {
-        throw new FetchProblem(ErrorReason.INVALID, "invalid manifest list: no manifests");
-      }
-      for (V22ManifestListTemplate.ManifestDescriptorTemplate m : list.getManifests()) {
-        var platform = m.getPlatform();
-        entries.add(new IndexEntry(
-            m.getDigest(), platform == null ? null : platform.getOs(), platform == null ? null : platform.getArchitecture(), null));
-      }
-    } else {
-      return null;
+  private ImageFacts platform(FetchContext ctx, IndexEntry entry) throws IOException, FetchProblem {
+    RegistryHttp.Response response = manifest(ctx, entry.digest());
+    if (!Manifests.matches(entry.digest(), response.body())) {
+      throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
     }
-    for (IndexEntry entry : entries) {
-      if (entry.digest() == null) {
-        throw new FetchProblem(ErrorReason.INVALID, "invalid image index: an entry has no digest");
-      }
+    Manifests.Parsed parsed = Manifests.parse(response.body(), response.header("Content-Type"));
+    if (!(parsed instanceof Manifests.Image image)) {
+      throw new FetchProblem(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
     }
-    return entries;
+    return facts(ctx, image.configDigest(), entry);
   }
 
-  private ImageFacts facts(RegistrySession session, ManifestTemplate manifest, IndexEntry entry) throws Exception {
-    if (manifest instanceof V21ManifestTemplate) {
-      throw new FetchProblem(ErrorReason.INVALID, "Docker schema 1 manifests are not supported");
+  private RegistryHttp.Response manifest(FetchContext ctx, String reference) throws IOException, FetchProblem {
+    RegistryHttp.Response response;
+    try {
+      response = client.getManifest(ctx, reference);
+    } catch (LimitedBodySubscriber.ResponseTooLargeException e) {
+      throw new FetchProblem(ErrorReason.INVALID, "manifest larger than " + mib(e.limit()) + " (the OCI distribution spec's limit)");
     }
-    if (!(manifest instanceof BuildableManifestTemplate image)) {
-      throw new FetchProblem(ErrorReason.INVALID, "image index entry " + (entry == null ? "" : entry.digest() + " ") + "is not an image manifest");
+    if (!success(response.status())) {
+      throw problem(response, "manifest");
     }
-    if (image.getContainerConfiguration() == null || image.getContainerConfiguration().getDigest() == null) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid manifest: no config");
+    return response;
+  }
+
+  private ImageFacts facts(FetchContext ctx, String configDigest, IndexEntry entry) throws IOException, FetchProblem {
+    RegistryHttp.Response response;
+    try {
+      response = client.getBlob(ctx, configDigest);
+    } catch (LimitedBodySubscriber.ResponseTooLargeException e) {
+      throw new FetchProblem(ErrorReason.INVALID, "image config larger than " + mib(e.limit()));
     }
-    DescriptorDigest configDigest = image.getContainerConfiguration().getDigest();
-    byte[] config = session.call(() -> pullBlob(session.client(), configDigest));
+    if (!success(response.status())) {
+      throw problem(response, "config");
+    }
+    byte[] config = response.body();
+    if (!Manifests.matches(configDigest, config)) {
+      throw new FetchProblem(ErrorReason.INVALID, "the registry sent a config blob whose digest does not match " + configDigest);
+    }
     String platform = platformOf(config, entry);
     try {
-      return ImageConfigParser.parse(platform, configDigest.toString(), config);
+      return ImageConfigParser.parse(platform, configDigest, config);
     } catch (IOException e) {
       throw new FetchProblem(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
     }
   }
 
-  private static byte[] pullBlob(RegistryClient client, DescriptorDigest digest) throws IOException {
-    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
-    client.pullBlob(digest, size -> {}, written -> {}).writeTo(bytes);
-    return bytes.toByteArray();
+  private static boolean success(int status) {
+    return status >= 200 && status < 300;
+  }
+
+  /** A HEAD that was not answered usefully (not found, not allowed…): the GET tells properly why. */
+  private static boolean fallBackToGet(int status) {
+    return status >= 400 && status < 500 && status != 401 && status != 403 && status != 429;
+  }
+
+  private static FetchProblem problem(RegistryHttp.Response response, String what) {
+    String body = response.body().length == 0 ? null : new String(response.body(), StandardCharsets.UTF_8);
+    FetchErrors.Classified failure = FetchErrors.byStatus(response.status(), body, RetryBudget.retryAfter(response.header("Retry-After")));
+    return new FetchProblem(failure.reason(), failure.message());
+  }
+
+  private static String mib(int bytes) {
+    return bytes / (1024 * 1024) + " MiB";
   }
 
   /**
-   * {@code os/architecture[/variant]}: from the config, which carries the variant jib-core's index
-   * templates drop; the index entry's platform when the config names none.
+   * {@code os/architecture[/variant]}: from the config, which carries the variant; the index
+   * entry's platform when the config names none or another.
    */
   static String platformOf(byte[] config, IndexEntry entry) {
     String os = null;

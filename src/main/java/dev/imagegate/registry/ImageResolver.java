@@ -5,12 +5,18 @@ import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.pullsecrets.KubernetesPullSecrets;
+import dev.imagegate.registry.pullsecrets.PullSecretSource;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -18,6 +24,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -31,53 +38,84 @@ import org.jboss.logging.Logger;
  * Reads images from their registries, through the caches.
  *
  * <p>{@link #resolve} never blocks: a cache hit completes at once, a miss runs on a bounded pool of
- * registry threads and completes (on one of them) within {@code registries.timeout}. Concurrent
- * requests for the same image share one fetch. See docs/registry.md.
+ * registry threads and completes (on one of them) by the earlier of the caller's deadline and
+ * {@code registries.timeout}. Concurrent requests for the same image by the same credentials share
+ * one fetch. See docs/registry.md.
  */
 @ApplicationScoped
+@Startup // a wrong registries/cache setting stops the start, and pull-secret informers sync early
 public class ImageResolver implements AutoCloseable {
   /** Registry fetches running at once; more wait in the queue (their deadline runs meanwhile). */
   static final int FETCH_THREADS = 16;
   static final int FETCH_QUEUE = 10_000;
+  /** Threads fetching the extra platforms of an image index in parallel (beyond them, the fetch's own thread does). */
+  static final int PLATFORM_THREADS = 32;
 
   private static final Logger LOG = Logger.getLogger(ImageResolver.class);
 
   private final Duration timeout;
+  private final RegistryEndpoints endpoints;
+  private final CredentialChain credentials;
   private final ImageCache cache;
   private final ImageFetcher fetcher;
   private final RegistryMetrics metrics;
-  private final SingleFlight<FetchKey, FetchedImage> flights = new SingleFlight<>();
+  private final SingleFlight<FlightKey, ImageFetcher.Result> flights = new SingleFlight<>();
   private final ThreadPoolExecutor executor;
+  private final ThreadPoolExecutor platformPool;
   private final ScheduledThreadPoolExecutor deadlines;
+  private final RegistryHttp http;
 
-  /** One fetch target: the same image asked for the same way. */
-  private record FetchKey(String registry, String repository, String qualifier) {}
+  /**
+   * One fetch target: the same image asked for the same way with the same credentials to try.
+   * {@code credentials} is a list of fingerprints, never secrets.
+   */
+  private record FlightKey(String registry, String repository, String qualifier, boolean headFirst, List<String> credentials) {}
 
   @Inject
-  public ImageResolver(ImagegateConfig config, MeterRegistry meters) {
-    this(config.registries(), config.cache(), meters, defaultTls());
+  public ImageResolver(ImagegateConfig config, MeterRegistry meters, Instance<KubernetesClient> kubernetes) {
+    this(config.registries(), config.cache(), meters, defaultTls(),
+        config.registries().usePullSecrets() ? new KubernetesPullSecrets(kubernetes.get()) : null);
   }
 
   /**
-   * For use without CDI (tests, tools).
+   * For use without CDI (tests, tools); no pull secrets.
    *
-   * @param tls trust for HTTPS registries (e.g. a test CA); the JVM default honours {@code javax.net.ssl.trustStore}
+   * @param tls trust for HTTPS registries without a {@code registries.caBundles} entry (e.g. a test
+   *     CA); the JVM default honours {@code javax.net.ssl.trustStore}
    */
   public ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls) {
+    this(registries, cacheSettings, meters, tls, null);
+  }
+
+  /** Default for the plain constructor: the JVM's trust store. */
+  public ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters) {
+    this(registries, cacheSettings, meters, defaultTls(), null);
+  }
+
+  /**
+   * @param pullSecrets where pods' pull secrets come from; used only when
+   *     {@code registries.usePullSecrets} is on (it is closed with the resolver)
+   */
+  public ImageResolver(
+      RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls, PullSecretSource pullSecrets) {
     Objects.requireNonNull(registries, "registries");
     Objects.requireNonNull(cacheSettings, "cacheSettings");
     this.timeout = registries.timeout();
     this.metrics = new RegistryMetrics(meters);
     this.cache = new ImageCache(cacheSettings, metrics);
+    this.endpoints = new RegistryEndpoints(registries);
     Consumer<LogEvent> jibLog = ImageResolver::jibLog;
-    this.fetcher =
-        new ImageFetcher(
-            new RegistryEndpoints(registries),
-            new RegistryHttp(tls, registries.timeout()),
-            new RegistryCredentials(registries.dockerConfig(), jibLog),
-            new AuthChallenges(),
-            new PlatformSelector(registries.platforms()),
-            jibLog);
+    this.credentials = new CredentialChain(
+        new RegistryCredentials(registries.dockerConfig(), jibLog),
+        registries.usePullSecrets() ? pullSecrets : null);
+    if (!registries.usePullSecrets() && pullSecrets != null) {
+      pullSecrets.close();
+    }
+    this.http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout(), registries.maxConcurrentFetchesPerRegistry());
+    this.platformPool = new ThreadPoolExecutor(0, PLATFORM_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
+        daemonThreads("imagegate-registry-platform-"), new ThreadPoolExecutor.CallerRunsPolicy());
+    this.fetcher = new ImageFetcher(
+        new DistributionClient(http, metrics), new PlatformSelector(registries.platforms()), platformPool, registries.maxRetries());
     this.executor =
         new ThreadPoolExecutor(
             FETCH_THREADS, FETCH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(FETCH_QUEUE), daemonThreads("imagegate-registry-"));
@@ -86,67 +124,123 @@ public class ImageResolver implements AutoCloseable {
     this.deadlines.setRemoveOnCancelPolicy(true);
   }
 
-  /** Default for the plain constructor: the JVM's trust store. */
-  public ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters) {
-    this(registries, cacheSettings, meters, defaultTls());
+  /**
+   * The image's facts, for no pod in particular (namespace-independent credentials only), within
+   * {@code registries.timeout}. See {@link #resolve(ImageReference, PullContext, Deadline)}.
+   */
+  public CompletableFuture<ResolvedImage> resolve(ImageReference ref) {
+    return resolve(ref, PullContext.NONE, Deadline.after(timeout));
   }
 
   /**
-   * The image's facts: from the cache, or read from its registry. Completes exceptionally with an
-   * {@link ImageFetchException} naming the image and the reason, at the latest after
-   * {@code registries.timeout}. The returned future is the caller's own: cancelling it does not
-   * disturb other callers waiting for the same image.
+   * The image's facts as {@code pod} may see them: from the cache, or read from its registry with
+   * the pod's credentials. Completes exceptionally with an {@link ImageFetchException} naming the
+   * image and the reason, at the latest at {@code deadline} (and never later than
+   * {@code registries.timeout} after the fetch started); the fetch itself stops by then too. The
+   * returned future is the caller's own: cancelling it does not disturb other callers waiting for
+   * the same image.
    */
-  public CompletableFuture<ResolvedImage> resolve(ImageReference ref) {
+  public CompletableFuture<ResolvedImage> resolve(ImageReference ref, PullContext pod, Deadline deadline) {
     Objects.requireNonNull(ref, "ref");
-    ImageCache.Lookup lookup = cache.lookup(ref);
+    Objects.requireNonNull(deadline, "deadline");
+    PullContext context = pod == null ? PullContext.NONE : pod;
+    if (credentials.usesPullSecrets() && context.namespace() != null && !credentials.pullSecrets().ready().isDone()) {
+      // Just started: wait (without blocking anyone) for the pull secrets, within the deadline.
+      return credentials.pullSecrets().ready()
+          .handle((ok, error) -> null)
+          .completeOnTimeout(null, Math.max(0, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS)
+          .thenCompose(ignored -> resolveNow(ref, context, deadline));
+    }
+    return resolveNow(ref, context, deadline);
+  }
+
+  private CompletableFuture<ResolvedImage> resolveNow(ImageReference ref, PullContext pod, Deadline callerDeadline) {
+    RegistryEndpoint endpoint = endpoints.forRegistry(ref.registry());
+    List<Principal> candidates;
+    try {
+      candidates = credentials.candidates(endpoint, ref, pod);
+    } catch (FetchProblem e) {
+      return CompletableFuture.failedFuture(fetchException(ref, e));
+    }
+    ImageCache.Lookup lookup = cache.lookup(ref, candidates);
     if (lookup.hit() != null) {
       return CompletableFuture.completedFuture(resolved(ref, lookup.hit()));
     }
-    FetchKey key = new FetchKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), lookup.qualifier());
-    return flights.join(key, flight -> start(ref, key.qualifier(), flight))
-        .handle((image, error) -> {
-          if (error != null) {
-            // Each caller's error names the image as that caller asked for it.
-            throw new CompletionException(fetchException(ref, error));
-          }
-          return resolved(ref, image);
-        });
+    FlightKey key = new FlightKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), lookup.qualifier(), lookup.headFirst(),
+        candidates.stream().map(Principal::id).toList());
+    FetchErrors.Classified remembered = cache.error(key);
+    if (remembered != null) {
+      return CompletableFuture.failedFuture(new ImageFetchException(remembered.reason(), ImageNames.display(ref) + ": " + remembered.message()));
+    }
+    Deadline imageDeadline = Deadline.after(timeout);
+    Deadline flightDeadline = Deadline.earlier(callerDeadline, imageDeadline);
+    AtomicBoolean started = new AtomicBoolean();
+    CompletableFuture<ImageFetcher.Result> flight = flights.join(key, future -> {
+      started.set(true);
+      start(new Flight(ref, endpoint, candidates, key, lookup, future, flightDeadline, callerDeadline.before(imageDeadline)));
+    });
+    CompletableFuture<ResolvedImage> mine = flight.handle((result, error) -> {
+      if (error != null) {
+        // Each caller's error names the image as that caller asked for it.
+        throw new CompletionException(fetchException(ref, error));
+      }
+      return resolved(ref, result.image());
+    });
+    if (!started.get() && !mine.isDone()) {
+      bound(mine, ref, callerDeadline);
+    }
+    return mine;
+  }
+
+  /** A caller who joined a running fetch still gets its answer by its own deadline. */
+  private void bound(CompletableFuture<ResolvedImage> mine, ImageReference ref, Deadline deadline) {
+    FetchErrors.Classified timedOut = FetchErrors.timeout(deadline);
+    ScheduledFuture<?> alarm = deadlines.schedule(
+        () -> mine.completeExceptionally(new ImageFetchException(timedOut.reason(), ImageNames.display(ref) + ": " + timedOut.message())),
+        deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    mine.whenComplete((image, error) -> alarm.cancel(false));
   }
 
   private static ImageFetchException fetchException(ImageReference ref, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    String reason = cause instanceof FetchProblem problem ? problem.getMessage() : "unexpected error (" + cause.getClass().getSimpleName() + ")";
-    return new ImageFetchException(ImageNames.display(ref) + ": " + reason);
+    if (cause instanceof ImageFetchException named) {
+      return named;
+    }
+    if (cause instanceof FetchProblem problem) {
+      return new ImageFetchException(problem.reason(), ImageNames.display(ref) + ": " + problem.getMessage());
+    }
+    return new ImageFetchException(ErrorReason.IO, ImageNames.display(ref) + ": unexpected error (" + cause.getClass().getSimpleName() + ")");
   }
 
   private static ResolvedImage resolved(ImageReference ref, FetchedImage image) {
     return new ResolvedImage(ref, image.manifestDigest(), image.platforms());
   }
 
-  private void start(ImageReference ref, String qualifier, CompletableFuture<FetchedImage> future) {
-    Flight flight = new Flight(ref, future, Deadline.after(timeout), System.nanoTime());
-    ScheduledFuture<?> alarm = deadlines.schedule(() -> fail(flight, FetchErrors.timeout(flight.deadline)), timeout.toNanos(), TimeUnit.NANOSECONDS);
-    future.whenComplete((image, error) -> alarm.cancel(false));
+  private void start(Flight flight) {
+    ScheduledFuture<?> alarm = deadlines.schedule(
+        () -> fail(flight, FetchErrors.timeout(flight.deadline)), flight.deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    flight.future.whenComplete((image, error) -> alarm.cancel(false));
     try {
-      executor.execute(() -> run(flight, qualifier));
+      executor.execute(() -> run(flight));
     } catch (RejectedExecutionException e) {
-      fail(flight, new FetchErrors.Classified(ErrorReason.IO, "too many registry fetches waiting"));
+      fail(flight, new FetchErrors.Classified(ErrorReason.IO, "too many registry fetches waiting"), false);
     }
   }
 
-  private void run(Flight flight, String qualifier) {
+  private void run(Flight flight) {
     if (flight.future.isDone()) {
       return; // timed out while waiting for a thread
     }
     try {
-      // Fetching by tag, the digest may turn out to be cached already; by digest, it is known not to be.
-      boolean byDigest = qualifier.contains(":");
-      FetchedImage image = fetcher.fetch(flight.ref, qualifier, flight.deadline, byDigest ? digest -> null : cache::facts);
-      cache.store(flight.ref, qualifier, image);
+      // Fetching by tag (or checking a digest with HEAD), the digest's facts may be cached already;
+      // fetching by digest, they are known not to be.
+      boolean byDigest = flight.lookup.qualifier().contains(":") && !flight.lookup.headFirst();
+      ImageFetcher.Result result = fetcher.fetch(flight.ref, flight.endpoint, flight.candidates, flight.lookup.qualifier(),
+          flight.lookup.headFirst(), flight.deadline, byDigest ? digest -> null : cache::facts);
+      cache.store(flight.ref, result.principal(), result.image());
       if (flight.settle()) {
         metrics.fetchSucceeded(flight.ref.registry(), flight.elapsed());
-        flight.future.complete(image);
+        flight.future.complete(result);
       }
     } catch (Exception | Error e) {
       FetchErrors.Classified failure = FetchErrors.classify(e, flight.deadline);
@@ -161,7 +255,15 @@ public class ImageResolver implements AutoCloseable {
   }
 
   private void fail(Flight flight, FetchErrors.Classified failure) {
+    // A timeout because this caller's admission had little time left says nothing about the registry.
+    fail(flight, failure, !(failure.reason() == ErrorReason.TIMEOUT && flight.callerBound));
+  }
+
+  private void fail(Flight flight, FetchErrors.Classified failure, boolean remember) {
     if (flight.settle()) {
+      if (remember) {
+        cache.rememberError(flight.key, failure);
+      }
       metrics.fetchFailed(flight.ref.registry(), failure.reason(), flight.elapsed());
       flight.future.completeExceptionally(new FetchProblem(failure.reason(), failure.message()));
     }
@@ -170,16 +272,27 @@ public class ImageResolver implements AutoCloseable {
   /** One fetch in flight; settled once, by its result or by its deadline, whichever comes first. */
   private static final class Flight {
     final ImageReference ref;
-    final CompletableFuture<FetchedImage> future;
+    final RegistryEndpoint endpoint;
+    final List<Principal> candidates;
+    final FlightKey key;
+    final ImageCache.Lookup lookup;
+    final CompletableFuture<ImageFetcher.Result> future;
     final Deadline deadline;
-    final long started;
+    /** Whether the deadline is the caller's (shorter than {@code registries.timeout}). */
+    final boolean callerBound;
+    final long started = System.nanoTime();
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Flight(ImageReference ref, CompletableFuture<FetchedImage> future, Deadline deadline, long started) {
+    Flight(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, FlightKey key, ImageCache.Lookup lookup,
+        CompletableFuture<ImageFetcher.Result> future, Deadline deadline, boolean callerBound) {
       this.ref = ref;
+      this.endpoint = endpoint;
+      this.candidates = candidates;
+      this.key = key;
+      this.lookup = lookup;
       this.future = future;
       this.deadline = deadline;
-      this.started = started;
+      this.callerBound = callerBound;
     }
 
     /** True for the one caller that gets to complete the fetch (and count it). */
@@ -192,17 +305,26 @@ public class ImageResolver implements AutoCloseable {
     }
   }
 
-  /** Stops the registry threads; fetches still running fail. */
+  /** Requests in flight to {@code host[:port]} right now (for tests of the per-registry bound). */
+  int requestsInFlight(String hostPort) {
+    return http.inFlight(hostPort);
+  }
+
+  /** Stops the registry threads (fetches still running fail) and the pull-secret informers. */
   @PreDestroy
   @Override
   public void close() {
     executor.shutdownNow();
+    platformPool.shutdownNow();
     deadlines.shutdownNow();
+    if (credentials.pullSecrets() != null) {
+      credentials.pullSecrets().close();
+    }
   }
 
   private static void jibLog(LogEvent event) {
     if (LOG.isDebugEnabled()) {
-      // jib-core colours some lines with ANSI escapes
+      // jib-core colours some lines with ANSI escapes; its credential retriever never logs secrets
       LOG.debugf("jib-core %s: %s", event.getLevel(), event.getMessage().replaceAll("\u001B\\[[0-9;]*m", ""));
     }
   }

@@ -9,19 +9,24 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** Reads a response body into memory, refusing one larger than a limit (the connection is then dropped). */
+/**
+ * Reads a response body into memory, refusing one larger than a limit: at once when its
+ * {@code Content-Length} says so, else as soon as the limit is passed (the connection is then dropped).
+ */
 final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]> {
   private final CompletableFuture<byte[]> result = new CompletableFuture<>();
   private final ByteArrayOutputStream buffer = new ByteArrayOutputStream();
   private final int limit;
+  private final boolean refuseAtOnce;
   private Flow.Subscription subscription;
 
-  private LimitedBodySubscriber(int limit) {
+  private LimitedBodySubscriber(int limit, boolean refuseAtOnce) {
     this.limit = limit;
+    this.refuseAtOnce = refuseAtOnce;
   }
 
   static HttpResponse.BodyHandler<byte[]> handler(int limit) {
-    return info -> new LimitedBodySubscriber(limit);
+    return info -> new LimitedBodySubscriber(limit, info.headers().firstValueAsLong("Content-Length").orElse(-1) > limit);
   }
 
   @Override
@@ -32,6 +37,10 @@ final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
   @Override
   public void onSubscribe(Flow.Subscription subscription) {
     this.subscription = subscription;
+    if (refuseAtOnce) {
+      tooLarge();
+      return;
+    }
     subscription.request(Long.MAX_VALUE);
   }
 
@@ -68,8 +77,15 @@ final class LimitedBodySubscriber implements HttpResponse.BodySubscriber<byte[]>
 
   /** A registry response over the size limit. */
   static final class ResponseTooLargeException extends IOException {
+    private final int limit;
+
     ResponseTooLargeException(int limit) {
       super("response larger than " + limit + " bytes");
+      this.limit = limit;
+    }
+
+    int limit() {
+      return limit;
     }
   }
 }

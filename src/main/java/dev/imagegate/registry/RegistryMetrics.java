@@ -9,19 +9,23 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Registry and cache metrics. Labels are a registry host (at most {@value #MAX_REGISTRIES} distinct
- * ones, then {@code other}: pod specs are user input) and small fixed sets; never an image reference.
+ * ones, then {@code other}: pod specs are user input) and small fixed sets; never an image
+ * reference, a credential or a token.
  *
  * <ul>
  *   <li>{@code imagegate_registry_fetches_total{registry,outcome=success|error}}
  *   <li>{@code imagegate_registry_fetch_seconds{registry}}
  *   <li>{@code imagegate_registry_errors_total{registry,reason}}
- *   <li>{@code imagegate_cache_requests_total{cache=tags|images,result=hit|miss}}
+ *   <li>{@code imagegate_registry_retries_total{registry,reason=io|server_error|rate_limited}}
+ *   <li>{@code imagegate_registry_tokens_total{registry,source=cache|token_service}}
+ *   <li>{@code imagegate_cache_requests_total{cache=tags|images|errors,result=hit|miss}}
  * </ul>
  */
 final class RegistryMetrics {
   static final int MAX_REGISTRIES = 100;
   static final String TAG_CACHE = "tags";
   static final String IMAGE_CACHE = "images";
+  static final String ERROR_CACHE = "errors";
 
   private final MeterRegistry meters;
   private final Set<String> registries = ConcurrentHashMap.newKeySet();
@@ -44,6 +48,26 @@ final class RegistryMetrics {
         .description("Image fetches that failed, by reason")
         .tag("registry", label)
         .tag("reason", reason.label())
+        .register(meters)
+        .increment();
+  }
+
+  /** A request sent again after a transient failure. */
+  void retry(String registry, String reason) {
+    Counter.builder("imagegate.registry.retries")
+        .description("Registry requests retried after a transient failure (within the retry budget and deadline)")
+        .tag("registry", label(registry))
+        .tag("reason", reason)
+        .register(meters)
+        .increment();
+  }
+
+  /** A bearer token used: from the token cache, or fetched from the token service. */
+  void token(String registry, boolean cached) {
+    Counter.builder("imagegate.registry.tokens")
+        .description("Bearer tokens used for registry requests, by where they came from")
+        .tag("registry", label(registry))
+        .tag("source", cached ? "cache" : "token_service")
         .register(meters)
         .increment();
   }

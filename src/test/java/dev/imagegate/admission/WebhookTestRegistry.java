@@ -29,17 +29,7 @@ public class WebhookTestRegistry implements QuarkusTestResourceLifecycleManager 
     images.push("acme/leaky", "1.0", TestImages.leaky());
     images.pushIndex("library/busybox", "1.36", TestImages.Format.OCI, true,
         TestImages.distrolessNonroot().platform("linux/amd64"), TestImages.distrolessNonroot().platform("linux/arm64"));
-    String config = """
-        mode: enforce
-        exemptions:
-          namespaces: [kube-system]
-        registries:
-          mirrors:
-            docker.io: http://%1$s
-            gcr.io: http://%1$s
-          insecure: ["%1$s"]
-          timeout: 3s
-        """.formatted(registry.hostPort());
+    String config = config(registry.hostPort());
     try {
       Path file = Files.createTempFile("imagegate-test", ".yaml");
       Files.writeString(file, config);
@@ -52,6 +42,21 @@ public class WebhookTestRegistry implements QuarkusTestResourceLifecycleManager 
   /** The registry behind the running test application. */
   public static LocalRegistry registry() {
     return registry;
+  }
+
+  /** The imagegate configuration: docker.io and gcr.io mirrored to the local registry. */
+  protected String config(String registryHostPort) {
+    return """
+        mode: enforce
+        exemptions:
+          namespaces: [kube-system]
+        registries:
+          mirrors:
+            docker.io: http://%1$s
+            gcr.io: http://%1$s
+          insecure: ["%1$s"]
+          timeout: 3s
+        """.formatted(registryHostPort);
   }
 
   @Override

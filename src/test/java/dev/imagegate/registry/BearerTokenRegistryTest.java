@@ -47,6 +47,8 @@ class BearerTokenRegistryTest {
     hubLike = LocalRegistry.builder().name("tls-token").tls(ca).tokenAuth(hubLikeTokens, Credential.from("pusher", "push-Pass")).start();
     TestImages.in(hubLike).push("library/nginx", "1.27", TestImages.nginx());
     TestImages.in(hubLike).push("library/python", "3.12", TestImages.python());
+    TestImages.in(hubLike).push("library/nginx", "1.26", TestImages.nginx().withEnv("NGINX_OLD=1"));
+    TestImages.in(hubLike).push("library/nginx", "1.25", TestImages.nginx().withEnv("NGINX_OLDER=1"));
 
     privateTokens = TokenServer.start(ca, false, Map.of("carol", "car0l-Pass", "pusher", "push-Pass"), false);
     privateRegistry = LocalRegistry.builder().name("plain-token").tokenAuth(privateTokens, Credential.from("pusher", "push-Pass")).start();
@@ -89,6 +91,43 @@ class BearerTokenRegistryTest {
       assertThat(hubLikeTokens.tokensIssued() - tokensBefore).isEqualTo(2);
       assertThat(log.requests()).as("the challenge is remembered: the token is fetched before the first request")
           .allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+    }
+  }
+
+  @Test
+  void aTokenIsReusedByLaterFetchesOfTheSameRepository() {
+    RegistryAccessLog log = hubLike.accessLog();
+    SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    try (ImageResolver resolver = hubLikeResolver(null, meters)) {
+      await(resolver.resolve(ref(hubLike.hostPort(), "library/nginx", "1.27")));
+      int tokensBefore = hubLikeTokens.tokensIssued();
+      log.reset();
+
+      await(resolver.resolve(ref(hubLike.hostPort(), "library/nginx", "1.26")));
+
+      assertThat(hubLikeTokens.tokensIssued()).as("no new token: the cached one goes with the first request").isEqualTo(tokensBefore);
+      assertThat(log.requests()).hasSize(2).allSatisfy(r -> assertThat(r.status()).isEqualTo(200));
+      // one token from the token service (after the first 401), then the cached one for the 3 other requests
+      assertThat(meters.get("imagegate.registry.tokens").tag("source", "token_service").counter().count()).isEqualTo(1);
+      assertThat(meters.get("imagegate.registry.tokens").tag("source", "cache").counter().count()).isEqualTo(3);
+    }
+  }
+
+  @Test
+  void aTokenIsNotUsedPastItsExpiresIn() throws Exception {
+    try (ImageResolver resolver = hubLikeResolver(null, new SimpleMeterRegistry())) {
+      hubLikeTokens.expiresIn(1);
+      try {
+        await(resolver.resolve(ref(hubLike.hostPort(), "library/nginx", "1.27")));
+        int tokensBefore = hubLikeTokens.tokensIssued();
+        Thread.sleep(1100);
+
+        await(resolver.resolve(ref(hubLike.hostPort(), "library/nginx", "1.25")));
+
+        assertThat(hubLikeTokens.tokensIssued() - tokensBefore).as("the expired token was replaced before use").isEqualTo(1);
+      } finally {
+        hubLikeTokens.expiresIn(300);
+      }
     }
   }
 

@@ -20,7 +20,7 @@ class FetchErrorsTest {
     assertThat(FetchErrors.byStatus(404, null)).isEqualTo(new FetchErrors.Classified(ErrorReason.NOT_FOUND, "not found (HTTP 404)"));
     assertThat(FetchErrors.byStatus(401, "{}").message()).isEqualTo("unauthorized (HTTP 401): check the registry credentials");
     assertThat(FetchErrors.byStatus(403, "{}").reason()).isEqualTo(ErrorReason.UNAUTHORIZED);
-    assertThat(FetchErrors.byStatus(429, null).reason()).isEqualTo(ErrorReason.IO);
+    assertThat(FetchErrors.byStatus(429, null).reason()).isEqualTo(ErrorReason.RATE_LIMITED);
     assertThat(FetchErrors.byStatus(503, "<html>oops</html>").message()).isEqualTo("registry error (HTTP 503)");
     assertThat(FetchErrors.byStatus(400, "{\"errors\":[{\"code\":\"TAG_INVALID\"}]}").message()).isEqualTo("tag invalid (HTTP 400)");
   }

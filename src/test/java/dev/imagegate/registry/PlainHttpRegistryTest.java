@@ -266,16 +266,36 @@ class PlainHttpRegistryTest {
   }
 
   @Test
-  void anExpiredTagCostsOneManifestRequestWhenItsDigestIsUnchanged() {
+  void anExpiredTagCostsOneHeadRequestWhenItsDigestIsUnchanged() {
     images.push("ttl", "1.0", TestImages.kong());
     try (ImageResolver noTagCache = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, Duration.ZERO), meters)) {
-      await(noTagCache.resolve(local("ttl", "1.0")));
+      ResolvedImage first = await(noTagCache.resolve(local("ttl", "1.0")));
       log.reset();
 
-      await(noTagCache.resolve(local("ttl", "1.0")));
+      ResolvedImage again = await(noTagCache.resolve(local("ttl", "1.0")));
 
-      assertThat(log.manifestGets("ttl")).isEqualTo(1);
-      assertThat(log.blobGets("ttl")).isZero();
+      assertThat(again.platforms()).isEqualTo(first.platforms());
+      assertThat(log.requests()).as("a HEAD (not counted as a pull by Docker Hub), nothing else")
+          .containsExactly(new RegistryAccessLog.Request("HEAD", "/v2/ttl/manifests/1.0", 200));
+    }
+  }
+
+  @Test
+  void anExpiredTagThatMovedIsFetchedByItsNewDigest() {
+    images.push("moved", "1.0", TestImages.kong());
+    try (ImageResolver noTagCache = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, Duration.ZERO), meters)) {
+      await(noTagCache.resolve(local("moved", "1.0")));
+      TestImages.Pushed moved = images.push("moved", "1.0", TestImages.distrolessNonroot());
+      log.reset();
+
+      ResolvedImage again = await(noTagCache.resolve(local("moved", "1.0")));
+
+      assertThat(again.manifestDigest()).isEqualTo(moved.manifestDigest());
+      assertThat(again.platforms().get(0).user()).isEqualTo("65532");
+      assertThat(log.requests()).extracting(RegistryAccessLog.Request::method, RegistryAccessLog.Request::path).containsExactly(
+          org.assertj.core.groups.Tuple.tuple("HEAD", "/v2/moved/manifests/1.0"),
+          org.assertj.core.groups.Tuple.tuple("GET", "/v2/moved/manifests/" + moved.manifestDigest()),
+          org.assertj.core.groups.Tuple.tuple("GET", "/v2/moved/blobs/" + moved.configDigest()));
     }
   }
 
@@ -307,13 +327,33 @@ class PlainHttpRegistryTest {
   }
 
   @Test
-  void aFailedFetchIsNotCached() {
-    Throwable error = failure(resolver.resolve(local("later", "1.0")));
-    assertThat(error).hasMessageEndingWith("(HTTP 404)");
+  void aFailedFetchIsRememberedForErrorTtlOnly() throws Exception {
+    try (ImageResolver shortMemory = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, null, Duration.ofMillis(700)), meters)) {
+      Throwable error = failure(shortMemory.resolve(local("later", "1.0")));
+      assertThat(error).hasMessageEndingWith("(HTTP 404)");
+      images.push("later", "1.0", TestImages.distrolessNonroot());
+      log.reset();
 
-    images.push("later", "1.0", TestImages.distrolessNonroot());
+      Throwable remembered = failure(shortMemory.resolve(local("later", "1.0")));
 
-    assertThat(await(resolver.resolve(local("later", "1.0"))).platforms().get(0).user()).isEqualTo("65532");
+      assertThat(remembered).hasMessage(error.getMessage());
+      assertThat(((ImageFetchException) remembered).reason()).isEqualTo(ErrorReason.NOT_FOUND);
+      assertThat(log.requests()).as("a broken image does not hammer its registry").isEmpty();
+      assertThat(meters.get("imagegate.cache.requests").tag("cache", "errors").tag("result", "hit").counter().count()).isEqualTo(1);
+
+      Thread.sleep(800);
+      assertThat(await(shortMemory.resolve(local("later", "1.0"))).platforms().get(0).user()).isEqualTo("65532");
+    }
+  }
+
+  @Test
+  void withErrorTtlZeroAFailureIsNotRemembered() {
+    try (ImageResolver noMemory = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, null, Duration.ZERO), meters)) {
+      assertThat(failure(noMemory.resolve(local("later0", "1.0")))).hasMessageEndingWith("(HTTP 404)");
+      images.push("later0", "1.0", TestImages.distrolessNonroot());
+
+      assertThat(await(noMemory.resolve(local("later0", "1.0"))).platforms().get(0).user()).isEqualTo("65532");
+    }
   }
 
   @Test

@@ -118,6 +118,44 @@ class TlsBasicAuthRegistryTest {
   }
 
   @Test
+  void aCaBundleForTheHostIsTrustedOnTopOfTheSystemTrustStore() {
+    Path config = dockerConfig(tmp, registry.hostPort(), USER, PASSWORD);
+    RegistrySettings settings = withDockerConfig(RegistrySettings.defaults(), config)
+        .withCaBundles(java.util.Map.of(registry.hostPort(), registry.caPem().toString()));
+    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+      assertThat(await(resolver.resolve(ref(registry.hostPort(), "team/kong", "3.8"))).platforms().get(0).user()).isEqualTo("kong");
+    }
+  }
+
+  @Test
+  void aCaBundleKeyedByHostAloneCoversEveryPort() {
+    Path config = dockerConfig(tmp, registry.hostPort(), USER, PASSWORD);
+    RegistrySettings settings = withDockerConfig(RegistrySettings.defaults(), config)
+        .withCaBundles(java.util.Map.of("127.0.0.1", registry.caPem().toString()));
+    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+      assertThat(await(resolver.resolve(ref(registry.hostPort(), "team/app", "1.0"))).platforms()).hasSize(1);
+    }
+  }
+
+  @Test
+  void aCaBundleForAnotherHostDoesNotApply() {
+    RegistrySettings settings = RegistrySettings.defaults().withCaBundles(java.util.Map.of("127.0.0.1:1", registry.caPem().toString()));
+    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+      assertThat(failure(resolver.resolve(ref(registry.hostPort(), "team/kong", "3.8"))))
+          .hasMessage(registry.hostPort() + "/team/kong:3.8: TLS certificate not trusted");
+    }
+  }
+
+  @Test
+  void aMissingCaBundleStopsStartUpNamingTheKey() {
+    RegistrySettings settings = RegistrySettings.defaults().withCaBundles(java.util.Map.of("registry.example.com", "/nonexistent/ca.pem"));
+
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry()))
+        .isInstanceOf(dev.imagegate.config.ConfigException.class)
+        .hasMessageStartingWith("registries.caBundles.registry.example.com: cannot read /nonexistent/ca.pem");
+  }
+
+  @Test
   void aCertificateForAnotherHostIsRefused() {
     try (LocalRegistry wrongName = LocalRegistry.builder().name("tls-wrong-name").tls(ca, "registry.example.com").start();
         ImageResolver resolver = resolver(null, ca.clientContext(), new SimpleMeterRegistry())) {

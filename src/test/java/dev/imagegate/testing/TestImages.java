@@ -285,6 +285,80 @@ public final class TestImages {
     });
   }
 
+  /**
+   * Pushes a manifest or index exactly as {@code json} (e.g. with fields a newer spec added), by
+   * tag, or by its digest when {@code tag} is null. Whatever it references must be pushed already.
+   */
+  public Pushed pushManifestJson(String repository, String tag, ObjectNode json) {
+    return withClient(repository, client -> pushManifest(client, json, tag));
+  }
+
+  /**
+   * Pushes {@code count} distinct image manifests (by digest, no tag) that share one config and
+   * one layer: each differs only by an annotation, so each has its own digest and fetching each is
+   * a full cold fetch (manifest, then config). Fast: after the first image, only a manifest
+   * {@code PUT} each, over keep-alive, {@code parallel} at a time (registries without authentication).
+   *
+   * @return the pushed manifests, in order
+   */
+  public List<Pushed> pushVariants(String repository, Config config, int count, int parallel) {
+    if (registry.pushCredential() != null) {
+      throw new IllegalStateException("pushVariants needs a registry without authentication");
+    }
+    Pushed first = push(repository, null, config, Format.OCI);
+    byte[] configBytes = config.toJson().getBytes(StandardCharsets.UTF_8);
+    java.net.http.HttpClient.Builder builder = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1);
+    if (registry.tls()) {
+      builder.sslContext(registry.clientTls());
+    }
+    java.net.http.HttpClient http = builder.build();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(parallel);
+    try {
+      List<java.util.concurrent.Future<Pushed>> pushes = new ArrayList<>();
+      for (int i = 0; i < count; i++) {
+        int n = i;
+        pushes.add(pool.submit(() -> {
+          ObjectNode manifest = JSON.createObjectNode();
+          manifest.put("schemaVersion", 2);
+          manifest.put("mediaType", OCI_MANIFEST);
+          ObjectNode configDescriptor = manifest.putObject("config");
+          configDescriptor.put("mediaType", OCI_CONFIG);
+          configDescriptor.put("size", configBytes.length);
+          configDescriptor.put("digest", first.configDigest());
+          ObjectNode layer = manifest.putArray("layers").addObject();
+          layer.put("mediaType", OCI_LAYER);
+          layer.put("size", LAYER.length);
+          layer.put("digest", sha256(LAYER));
+          manifest.putObject("annotations").put("dev.imagegate.test/variant", Integer.toString(n));
+          byte[] bytes = JSON.writeValueAsBytes(manifest);
+          String digest = sha256(bytes);
+          java.net.http.HttpRequest put = java.net.http.HttpRequest.newBuilder(
+                  java.net.URI.create(registry.url() + "/v2/" + repository + "/manifests/" + digest))
+              .header("Content-Type", OCI_MANIFEST)
+              .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes))
+              .build();
+          int status = http.send(put, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode();
+          if (status != 201) {
+            throw new IOException("PUT manifest " + digest + ": HTTP " + status);
+          }
+          return new Pushed(digest, first.configDigest(), config.platform(), OCI_MANIFEST, bytes.length);
+        }));
+      }
+      List<Pushed> pushed = new ArrayList<>();
+      for (java.util.concurrent.Future<Pushed> push : pushes) {
+        pushed.add(push.get());
+      }
+      return pushed;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("push to " + registry + "/" + repository + " failed: " + e.getCause(), e.getCause());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
   private Pushed pushImage(RegistryClient client, String tag, String platform, byte[] config, Format format)
       throws IOException, RegistryException {
     String configDigest = pushBlob(client, config);

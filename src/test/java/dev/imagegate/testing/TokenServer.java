@@ -57,6 +57,7 @@ public final class TokenServer implements AutoCloseable {
   private final String issuer = "imagegate-test-token-issuer";
   private final AtomicInteger issued = new AtomicInteger();
   private final AtomicInteger refused = new AtomicInteger();
+  private volatile int expiresIn = 300;
 
   private TokenServer(TestCa ca, boolean https, Map<String, String> users, boolean anonymousPull) throws IOException {
     this.ca = ca;
@@ -117,6 +118,11 @@ public final class TokenServer implements AutoCloseable {
     return issued.get();
   }
 
+  /** Sets the lifetime of the tokens issued from now on ({@code expires_in} and {@code exp}; 300 s by default). */
+  public void expiresIn(int seconds) {
+    this.expiresIn = seconds;
+  }
+
   /** Requests refused (wrong credentials) so far. */
   public int refusals() {
     return refused.get();
@@ -163,7 +169,7 @@ public final class TokenServer implements AutoCloseable {
       ObjectNode body = JSON.createObjectNode();
       body.put("token", token);
       body.put("access_token", token);
-      body.put("expires_in", 300);
+      body.put("expires_in", expiresIn);
       body.put("issued_at", Instant.now().toString());
       respond(exchange, 200, body.toString());
     } catch (GeneralSecurityException e) {
@@ -185,7 +191,7 @@ public final class TokenServer implements AutoCloseable {
     claims.put("iss", issuer);
     claims.put("sub", subject);
     claims.put("aud", service);
-    claims.put("exp", now + 300);
+    claims.put("exp", now + expiresIn);
     claims.put("nbf", now - 10);
     claims.put("iat", now);
     claims.put("jti", UUID.randomUUID().toString());

@@ -1,0 +1,143 @@
+{{/* Chart name, truncated to the 63 characters of a label value. */}}
+{{- define "imagegate.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* Full name: release-chart, or the release name alone when it already contains the chart name. */}}
+{{- define "imagegate.fullname" -}}
+{{- if .Values.fullnameOverride -}}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- $name := default .Chart.Name .Values.nameOverride -}}
+{{- if contains $name .Release.Name -}}
+{{- .Release.Name | trunc 63 | trimSuffix "-" -}}
+{{- else -}}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{- define "imagegate.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" -}}
+{{- end -}}
+
+{{- define "imagegate.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "imagegate.name" . }}
+app.kubernetes.io/instance: {{ .Release.Name }}
+{{- end -}}
+
+{{/* Standard labels on every object. */}}
+{{- define "imagegate.labels" -}}
+helm.sh/chart: {{ include "imagegate.chart" . }}
+{{ include "imagegate.selectorLabels" . }}
+app.kubernetes.io/version: {{ .Chart.AppVersion | quote }}
+app.kubernetes.io/component: admission-webhook
+app.kubernetes.io/part-of: imagegate
+app.kubernetes.io/managed-by: {{ .Release.Service }}
+{{- with .Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end -}}
+
+{{- define "imagegate.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create -}}
+{{- default (include "imagegate.fullname" .) .Values.serviceAccount.name -}}
+{{- else -}}
+{{- default "default" .Values.serviceAccount.name -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The image reference: repository:tag, repository:tag@digest or repository@digest. */}}
+{{- define "imagegate.image" -}}
+{{- $tag := default .Chart.AppVersion .Values.image.tag -}}
+{{- if .Values.image.digest -}}
+{{- printf "%s:%s@%s" .Values.image.repository $tag .Values.image.digest -}}
+{{- else -}}
+{{- printf "%s:%s" .Values.image.repository $tag -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The Secret with the serving certificate (tls.crt, tls.key) that the pods mount. */}}
+{{- define "imagegate.tlsSecretName" -}}
+{{- if and .Values.tls.existingSecret (not .Values.certManager.enabled) -}}
+{{- .Values.tls.existingSecret -}}
+{{- else -}}
+{{- printf "%s-tls" (include "imagegate.fullname" .) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* DNS names the apiserver may use for the Service: all of them are SANs of the certificate. */}}
+{{- define "imagegate.dnsNames" -}}
+{{- $svc := include "imagegate.fullname" . -}}
+{{- $ns := .Release.Namespace -}}
+{{- list $svc (printf "%s.%s" $svc $ns) (printf "%s.%s.svc" $svc $ns) (printf "%s.%s.svc.%s" $svc $ns .Values.clusterDomain) | toJson -}}
+{{- end -}}
+
+{{/*
+The chart-generated TLS material as YAML {ca, cert, key}, each base64 PEM. The same path serves
+three sources, first match wins:
+  1. tls.ca/tls.cert/tls.key given as values (a certificate of your own, or one kept from an
+     earlier render by a tool that cannot look up, e.g. GitOps);
+  2. on `helm upgrade`, the Secret this chart created before (lookup against the cluster), so an
+     upgrade keeps the certificate instead of rotating it. Only on upgrade: an install has nothing
+     of its own to keep, and renders without a cluster (helm template, helm-java) stay offline;
+  3. a new CA and serving certificate (genCA/genSignedCert) with every Service DNS name as SAN.
+*/}}
+{{- define "imagegate.tlsMaterial" -}}
+{{- $kept := dict -}}
+{{- if or .Values.tls.ca .Values.tls.cert .Values.tls.key -}}
+{{- if not (and .Values.tls.ca .Values.tls.cert .Values.tls.key) -}}
+{{- fail "tls.ca, tls.cert and tls.key must be set together" -}}
+{{- end -}}
+{{- $kept = dict "ca.crt" (b64enc .Values.tls.ca) "tls.crt" (b64enc .Values.tls.cert) "tls.key" (b64enc .Values.tls.key) -}}
+{{- else if .Release.IsUpgrade -}}
+{{- $existing := lookup "v1" "Secret" .Release.Namespace (include "imagegate.tlsSecretName" .) -}}
+{{- if $existing -}}
+{{- $kept = $existing.data | default dict -}}
+{{- end -}}
+{{- end -}}
+{{- if and (index $kept "ca.crt") (index $kept "tls.crt") (index $kept "tls.key") -}}
+ca: {{ index $kept "ca.crt" }}
+cert: {{ index $kept "tls.crt" }}
+key: {{ index $kept "tls.key" }}
+{{- else -}}
+{{- $dnsNames := include "imagegate.dnsNames" . | fromJsonArray -}}
+{{- $days := int .Values.tls.validityDays -}}
+{{- $ca := genCA (printf "%s-ca" (include "imagegate.fullname" .)) $days -}}
+{{- $cert := genSignedCert (index $dnsNames 2) nil $dnsNames $days $ca -}}
+ca: {{ $ca.Cert | b64enc }}
+cert: {{ $cert.Cert | b64enc }}
+key: {{ $cert.Key | b64enc }}
+{{- end -}}
+{{- end -}}
+
+{{/* Whether the pod talks to the Kubernetes API at all (then, and only then, a token is mounted). */}}
+{{- define "imagegate.needsApi" -}}
+{{- if or .Values.namespaceModes.enabled .Values.events.enabled .Values.registries.usePullSecrets .Values.audit.enabled -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/* imagegate's configuration file: the config values, without the chart's own keys. */}}
+{{- define "imagegate.config" -}}
+{{- $registries := omit .Values.registries "dockerConfigSecret" "dockerConfig" -}}
+{{- if .Values.registries.dockerConfigSecret.name -}}
+{{- $_ := set $registries "dockerConfig" "/etc/imagegate/docker/config.json" -}}
+{{- else if .Values.registries.dockerConfig -}}
+{{- $_ := set $registries "dockerConfig" .Values.registries.dockerConfig -}}
+{{- end -}}
+{{- $config := dict "mode" .Values.mode "rules" .Values.rules "exemptions" .Values.exemptions "registries" $registries "cache" .Values.cache "namespaceModes" .Values.namespaceModes "events" .Values.events "audit" .Values.audit -}}
+{{- $config = mustMergeOverwrite (deepCopy $config) (deepCopy .Values.extraConfig) -}}
+{{- toYaml $config -}}
+{{- end -}}
+
+{{/* sideEffects: NoneOnDryRun while imagegate writes Events (never on dry-run), else None. */}}
+{{- define "imagegate.sideEffects" -}}
+{{- if .Values.webhook.sideEffects -}}
+{{- .Values.webhook.sideEffects -}}
+{{- else if .Values.events.enabled -}}
+NoneOnDryRun
+{{- else -}}
+None
+{{- end -}}
+{{- end -}}

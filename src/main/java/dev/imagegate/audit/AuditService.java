@@ -1,0 +1,74 @@
+package dev.imagegate.audit;
+
+import dev.imagegate.admission.KubernetesAccess;
+import dev.imagegate.admission.NamespaceModes;
+import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.policy.PolicyEngine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Starts the background audit when {@code audit.enabled} is true; with it false (the default)
+ * imagegate never lists the cluster and {@code GET /audit} says the audit is off.
+ */
+@ApplicationScoped
+public class AuditService {
+  private static final Logger LOG = Logger.getLogger(AuditService.class);
+
+  private final ImagegateConfig config;
+  private final PolicyEngine engine;
+  private final NamespaceModes namespaceModes;
+  private final KubernetesAccess access;
+  private final MeterRegistry meters;
+  private volatile Auditor auditor;
+  private volatile String startError;
+
+  public AuditService(ImagegateConfig config, PolicyEngine engine, NamespaceModes namespaceModes, KubernetesAccess access,
+      MeterRegistry meters) {
+    this.config = config;
+    this.engine = engine;
+    this.namespaceModes = namespaceModes;
+    this.access = access;
+    this.meters = meters;
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    if (!config.audit().enabled()) {
+      return;
+    }
+    try {
+      KubernetesClient client = access.client();
+      Auditor started = new Auditor(client, engine, namespaceModes::modeOf,
+          namespaceModes::ready, config.audit(),
+          KubernetesAccess.podNamespace(client), KubernetesAccess.podName(), meters);
+      started.start();
+      auditor = started;
+    } catch (RuntimeException e) {
+      startError = AuditLeader.shortMessage(e);
+      LOG.warnf("audit: cannot start (%s); admissions are not affected", startError);
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    Auditor current = auditor;
+    if (current != null) {
+      current.close();
+    }
+  }
+
+  /** Why the audit did not start although {@code audit.enabled} is true, or null. */
+  public String startError() {
+    return startError;
+  }
+
+  /** The running audit, when {@code audit.enabled} is true and it started. */
+  public Optional<Auditor> auditor() {
+    return Optional.ofNullable(auditor);
+  }
+}

@@ -1,0 +1,107 @@
+package dev.imagegate.audit;
+
+import dev.imagegate.audit.AuditReport.NamespaceAudit;
+import dev.imagegate.audit.AuditReport.Result;
+import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Finding;
+import dev.imagegate.policy.Judgement;
+import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.policy.RuleOutcome;
+import dev.imagegate.policy.Subject;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * Judges listed workloads with the admission engine and turns the judgements into an
+ * {@link AuditReport}: the same rules, exemptions and modes as admission, each distinct image read
+ * once.
+ */
+final class ClusterAudit {
+  /** A result's message stays readable in a report, whatever the number of containers. */
+  static final int MESSAGE_MAX_CHARS = 1_000;
+
+  private ClusterAudit() {}
+
+  /**
+   * @param modes namespace → its own mode (label), or null
+   * @param concurrency image resolutions at once
+   */
+  static AuditReport judge(PolicyEngine engine, Inventory.Listing listing, Function<String, Mode> modes, int concurrency,
+      Instant started, Clock clock) throws InterruptedException {
+    List<Workload> judged = new ArrayList<>();
+    List<Subject> subjects = new ArrayList<>();
+    Map<String, Mode> namespaceModes = new LinkedHashMap<>();
+    for (Workload workload : listing.workloads()) {
+      String namespace = workload.namespace();
+      if (engine.namespaceExempt(namespace)) {
+        continue;
+      }
+      Mode mode = namespaceModes.computeIfAbsent(namespace, modes); // null (no mode of its own) is looked up again: cheap
+      if (mode == Mode.OFF) {
+        continue;
+      }
+      judged.add(workload);
+      subjects.add(new Subject(namespace, mode, workload.pod(), workload.containers()));
+    }
+    List<Judgement> judgements = engine.judgeAll(subjects, concurrency);
+    Map<String, List<WorkloadAudit>> byNamespace = new LinkedHashMap<>();
+    for (int i = 0; i < judged.size(); i++) {
+      Workload workload = judged.get(i);
+      Mode mode = namespaceModes.get(workload.namespace());
+      byNamespace.computeIfAbsent(workload.namespace(), n -> new ArrayList<>())
+          .add(audit(engine, workload, mode, judgements.get(i)));
+    }
+    Map<String, NamespaceAudit> namespaces = new LinkedHashMap<>();
+    byNamespace.forEach((namespace, workloads) ->
+        namespaces.put(namespace, new NamespaceAudit(namespace, namespaceModes.get(namespace), workloads)));
+    return new AuditReport(started, clock.instant(), listing.notes(), namespaces);
+  }
+
+  static WorkloadAudit audit(PolicyEngine engine, Workload workload, Mode namespaceMode, Judgement judgement) {
+    List<Finding> findings = judgement.verdict().findings();
+    List<Result> results = new ArrayList<>();
+    for (Map.Entry<String, RuleOutcome> entry : judgement.rules().entrySet()) {
+      String rule = entry.getKey();
+      results.add(switch (entry.getValue()) {
+        case VIOLATED -> violation(engine, rule, namespaceMode, findings);
+        case PASSED -> new Result(rule, "pass", null, "no violation");
+        case NOT_EVALUATED -> new Result(rule, "error", null, message("not judged: ", findings.stream()
+            .filter(f -> f.ruleId().equals(PolicyEngine.IMAGE_UNAVAILABLE) || f.ruleId().equals(PolicyEngine.IMAGE_REFERENCE))
+            .toList()));
+        case EXEMPT -> new Result(rule, "skip", null, "exempt: the configuration exempts every container of this workload from this rule");
+      });
+    }
+    List<Finding> invalid = findings.stream().filter(f -> f.ruleId().equals(PolicyEngine.IMAGE_REFERENCE)).toList();
+    if (!invalid.isEmpty()) {
+      results.add(violation(engine, PolicyEngine.IMAGE_REFERENCE, namespaceMode, findings));
+    }
+    boolean wouldDeny = findings.stream().anyMatch(f -> engine.modeIn(f.ruleId(), Mode.ENFORCE) == Mode.ENFORCE);
+    return new WorkloadAudit(workload, findings, results, judgement.verdict().denied(), wouldDeny);
+  }
+
+  /** fail when enforce would deny it, warn when the rule's own mode keeps it a warning or a record. */
+  private static Result violation(PolicyEngine engine, String rule, Mode namespaceMode, List<Finding> findings) {
+    boolean wouldDeny = engine.modeIn(rule, Mode.ENFORCE) == Mode.ENFORCE;
+    List<Finding> mine = findings.stream().filter(f -> f.ruleId().equals(rule)).toList();
+    return new Result(rule, wouldDeny ? "fail" : "warn", engine.modeIn(rule, namespaceMode), message("", mine));
+  }
+
+  private static String message(String prefix, List<Finding> findings) {
+    StringBuilder text = new StringBuilder(prefix);
+    for (int i = 0; i < findings.size(); i++) {
+      String line = findings.get(i).describe();
+      if (text.length() + line.length() + 2 > MESSAGE_MAX_CHARS) {
+        text.append(i == 0 ? "" : "; ").append("… and ").append(findings.size() - i).append(" more");
+        break;
+      }
+      text.append(i == 0 ? "" : "; ").append(line);
+    }
+    return text.toString();
+  }
+}

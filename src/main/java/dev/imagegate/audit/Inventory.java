@@ -1,0 +1,174 @@
+package dev.imagegate.audit;
+
+import dev.imagegate.admission.PodContainers;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.KubernetesResourceList;
+import io.fabric8.kubernetes.api.model.ListOptions;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.ReplicationController;
+import io.fabric8.kubernetes.api.model.apps.DaemonSet;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Lists what runs in the cluster and keeps each workload once.
+ *
+ * <ul>
+ *   <li>Controllers are judged by their pod template: Deployments, StatefulSets, DaemonSets,
+ *       ReplicaSets and ReplicationControllers, Jobs and CronJobs.
+ *   <li>A ReplicaSet controlled by a Deployment, and a Job controlled by a CronJob, are judged
+ *       through their controller (its rollout history or its runs).
+ *   <li>A pod controlled by a ReplicaSet, ReplicationController, StatefulSet, DaemonSet or Job is
+ *       judged through that controller; every other pod (bare pods, pods of operators) is judged
+ *       itself.
+ *   <li>Finished pods (Succeeded, Failed), finished Jobs and mirror pods are not judged: they run
+ *       nothing, or admission never judges them.
+ * </ul>
+ */
+final class Inventory {
+  /** Page size of each list call, so a large cluster never comes back as one response. */
+  static final long PAGE = 500;
+
+  private static final Set<String> POD_CONTROLLERS = Set.of("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job");
+  private static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+  /**
+   * @param workloads every workload to judge, sorted by namespace, kind and name
+   * @param notes the kinds that could not be listed (forbidden, or not served) and why
+   */
+  record Listing(List<Workload> workloads, List<String> notes) {}
+
+  private Inventory() {}
+
+  /**
+   * Lists every audited kind in every namespace. A kind the API refuses (403) or does not serve
+   * (404) is left out with a note; any other failure fails the listing, so that a report is never
+   * written from half a cluster.
+   */
+  static Listing list(KubernetesClient client) {
+    List<String> notes = new ArrayList<>();
+    List<Workload> workloads = new ArrayList<>();
+    for (Deployment d : all("deployments", notes, o -> client.apps().deployments().inAnyNamespace().list(o))) {
+      add(workloads, d, "apps/v1", "Deployment", d.getSpec() == null ? null : d.getSpec().getTemplate());
+    }
+    for (StatefulSet s : all("statefulsets", notes, o -> client.apps().statefulSets().inAnyNamespace().list(o))) {
+      add(workloads, s, "apps/v1", "StatefulSet", s.getSpec() == null ? null : s.getSpec().getTemplate());
+    }
+    for (DaemonSet d : all("daemonsets", notes, o -> client.apps().daemonSets().inAnyNamespace().list(o))) {
+      add(workloads, d, "apps/v1", "DaemonSet", d.getSpec() == null ? null : d.getSpec().getTemplate());
+    }
+    for (ReplicaSet r : all("replicasets", notes, o -> client.apps().replicaSets().inAnyNamespace().list(o))) {
+      if (!controlledBy(r, "Deployment")) {
+        add(workloads, r, "apps/v1", "ReplicaSet", r.getSpec() == null ? null : r.getSpec().getTemplate());
+      }
+    }
+    for (ReplicationController r : all("replicationcontrollers", notes, o -> client.replicationControllers().inAnyNamespace().list(o))) {
+      add(workloads, r, "v1", "ReplicationController", r.getSpec() == null ? null : r.getSpec().getTemplate());
+    }
+    for (CronJob c : all("cronjobs", notes, o -> client.batch().v1().cronjobs().inAnyNamespace().list(o))) {
+      var jobTemplate = c.getSpec() == null ? null : c.getSpec().getJobTemplate();
+      add(workloads, c, "batch/v1", "CronJob",
+          jobTemplate == null || jobTemplate.getSpec() == null ? null : jobTemplate.getSpec().getTemplate());
+    }
+    for (Job j : all("jobs", notes, o -> client.batch().v1().jobs().inAnyNamespace().list(o))) {
+      if (!controlledBy(j, "CronJob") && !finished(j)) {
+        add(workloads, j, "batch/v1", "Job", j.getSpec() == null ? null : j.getSpec().getTemplate());
+      }
+    }
+    for (Pod p : all("pods", notes, o -> client.pods().inAnyNamespace().list(o))) {
+      if (judgedAsPod(p)) {
+        addSpec(workloads, p, "v1", "Pod", p.getSpec());
+      }
+    }
+    workloads.sort(Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name));
+    return new Listing(workloads, notes);
+  }
+
+  /** Whether a pod is judged itself rather than through a controller. */
+  static boolean judgedAsPod(Pod pod) {
+    String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    if ("Succeeded".equals(phase) || "Failed".equals(phase)) {
+      return false;
+    }
+    Map<String, String> annotations = pod.getMetadata().getAnnotations();
+    if (annotations != null && annotations.containsKey(MIRROR_POD_ANNOTATION)) {
+      return false;
+    }
+    return controller(pod) == null || !POD_CONTROLLERS.contains(controller(pod).getKind());
+  }
+
+  static boolean finished(Job job) {
+    if (job.getStatus() == null) {
+      return false;
+    }
+    if (job.getStatus().getCompletionTime() != null) {
+      return true;
+    }
+    List<JobCondition> conditions = job.getStatus().getConditions();
+    return conditions != null && conditions.stream()
+        .anyMatch(c -> ("Complete".equals(c.getType()) || "Failed".equals(c.getType())) && "True".equals(c.getStatus()));
+  }
+
+  private static boolean controlledBy(HasMetadata object, String kind) {
+    OwnerReference owner = controller(object);
+    return owner != null && kind.equals(owner.getKind());
+  }
+
+  private static OwnerReference controller(HasMetadata object) {
+    List<OwnerReference> owners = object.getMetadata().getOwnerReferences();
+    if (owners == null) {
+      return null;
+    }
+    return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
+  }
+
+  private static void add(List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodTemplateSpec template) {
+    addSpec(workloads, object, apiVersion, kind, template == null ? null : template.getSpec());
+  }
+
+  private static void addSpec(List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodSpec spec) {
+    var meta = object.getMetadata();
+    if (spec == null || meta == null || meta.getNamespace() == null) {
+      return;
+    }
+    workloads.add(new Workload(apiVersion, kind, meta.getNamespace(), meta.getName(), meta.getUid(),
+        PodContainers.pullContext(meta.getNamespace(), spec), PodContainers.of(spec)));
+  }
+
+  /** Every page of a list; a kind the API refuses or does not serve comes back empty, with a note. */
+  private static <T extends HasMetadata> List<T> all(String resource, List<String> notes,
+      Function<ListOptions, ? extends KubernetesResourceList<T>> page) {
+    List<T> items = new ArrayList<>();
+    String next = null;
+    try {
+      do {
+        KubernetesResourceList<T> list = page.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
+        items.addAll(list.getItems());
+        next = list.getMetadata() == null ? null : list.getMetadata().getContinue();
+      } while (next != null && !next.isEmpty());
+    } catch (KubernetesClientException e) {
+      if (e.getCode() == 403 || e.getCode() == 404) {
+        notes.add(resource + " not listed (HTTP " + e.getCode() + (e.getCode() == 403 ? ": forbidden, check RBAC" : ": not served") + ")");
+        return List.of();
+      }
+      throw e;
+    }
+    return items;
+  }
+}

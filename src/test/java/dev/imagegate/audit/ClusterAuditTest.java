@@ -1,0 +1,380 @@
+package dev.imagegate.audit;
+
+import static dev.imagegate.audit.AuditFixtures.ghost;
+import static dev.imagegate.audit.AuditFixtures.good;
+import static dev.imagegate.audit.AuditFixtures.kong;
+import static dev.imagegate.audit.AuditFixtures.latest;
+import static dev.imagegate.audit.AuditFixtures.leaky;
+import static dev.imagegate.audit.AuditFixtures.root;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagegate.admission.NamespaceModes;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The background audit against a mock API server and a real registry: a seeded cluster of 50 pods
+ * and 10 Deployments in 3 namespaces gives the expected PolicyReports, which follow fixes and
+ * deletions in place; only the lease holder writes; a missing CRD is survived.
+ */
+class ClusterAuditTest {
+  /** require-healthcheck only warns, even under enforce; run-as-non-root exempts kong. */
+  private static final String CONFIG = """
+      rules:
+        require-healthcheck:
+          mode: warn
+        run-as-non-root:
+          exemptions:
+            images: ["kong:*"]
+      """;
+  private static final AuditLeader.Timing FAST = new AuditLeader.Timing(Duration.ofSeconds(3), Duration.ofSeconds(2),
+      Duration.ofMillis(200));
+
+  private static AuditFixtures fixtures;
+
+  @BeforeAll
+  static void registry() {
+    fixtures = AuditFixtures.start("audit", CONFIG);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixtures != null) {
+      fixtures.close();
+    }
+  }
+
+  private static Auditor auditor(KubernetesClient client, NamespaceModes modes, String identity) {
+    return new Auditor(client, fixtures.engine, modes::modeOf, modes::ready, fixtures.config.audit(), "imagegate-system",
+        identity, new SimpleMeterRegistry(), FAST, Clock.systemUTC());
+  }
+
+  /** 10 Deployments (each with a ReplicaSet and 2 pods: 20 pods) and 30 bare pods in alpha, beta and gamma. */
+  private static void seed(MockCluster cluster) {
+    cluster.namespace("alpha", Map.of());
+    cluster.namespace("beta", Map.of("imagegate.dev/mode", "audit"));
+    cluster.namespace("gamma", Map.of("imagegate.dev/mode", "warn"));
+    Seed seed = new Seed(cluster.client());
+    seed.deployment("alpha", "d1", good(), 2);
+    seed.deployment("alpha", "d2", root(), 2);
+    seed.deployment("alpha", "d3", latest(), 2);
+    seed.deployment("alpha", "d4", leaky(), 2);
+    seed.deployment("beta", "d5", good(), 2);
+    seed.deployment("beta", "d6", good(), 2);
+    seed.deployment("beta", "d7", root(), 2);
+    seed.deployment("gamma", "d8", leaky(), 2);
+    seed.deployment("gamma", "d9", latest(), 2);
+    seed.deployment("gamma", "d10", ghost(), 2);
+    for (int i = 0; i < 6; i++) {
+      seed.pod("alpha", "good-" + i, good());
+    }
+    for (int i = 0; i < 4; i++) {
+      seed.pod("alpha", "root-" + i, root());
+    }
+    for (int i = 0; i < 4; i++) {
+      seed.pod("beta", "good-" + i, good());
+    }
+    seed.pod("beta", "gateway", kong());
+    for (int i = 0; i < 3; i++) {
+      seed.pod("beta", "latest-" + i, latest());
+    }
+    for (int i = 0; i < 2; i++) {
+      seed.pod("beta", "leaky-" + i, leaky());
+    }
+    for (int i = 0; i < 7; i++) {
+      seed.pod("gamma", "good-" + i, good());
+    }
+    for (int i = 0; i < 2; i++) {
+      seed.pod("gamma", "root-" + i, root());
+    }
+    seed.pod("gamma", "migration", root(), "Succeeded"); // finished: runs nothing, not judged
+  }
+
+  /** policy → result → count, from a PolicyReport's results. */
+  private static Map<String, Map<String, Integer>> counts(GenericKubernetesResource report) {
+    Map<String, Map<String, Integer>> counts = new TreeMap<>();
+    for (Map<String, Object> result : results(report)) {
+      counts.computeIfAbsent((String) result.get("policy"), p -> new TreeMap<>()).merge((String) result.get("result"), 1, Integer::sum);
+    }
+    return counts;
+  }
+
+  @SuppressWarnings("unchecked")
+  private static List<Map<String, Object>> results(GenericKubernetesResource report) {
+    return (List<Map<String, Object>>) report.getAdditionalProperties().get("results");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> summary(GenericKubernetesResource report) {
+    return (Map<String, Object>) report.getAdditionalProperties().get("summary");
+  }
+
+  private static Map<String, Integer> of(Object... resultsAndCounts) {
+    Map<String, Integer> map = new TreeMap<>();
+    for (int i = 0; i < resultsAndCounts.length; i += 2) {
+      map.put((String) resultsAndCounts[i], (Integer) resultsAndCounts[i + 1]);
+    }
+    return map;
+  }
+
+  private static GenericKubernetesResource report(KubernetesClient client, String namespace) {
+    return client.genericKubernetesResources(PolicyReportWriter.POLICY_REPORTS).inNamespace(namespace).withName("imagegate").get();
+  }
+
+  private static List<String> resourceNames(GenericKubernetesResource report) {
+    List<String> names = new ArrayList<>();
+    for (Map<String, Object> result : results(report)) {
+      @SuppressWarnings("unchecked")
+      var resources = (List<Map<String, Object>>) result.get("resources");
+      names.add(resources.get(0).get("kind") + "/" + resources.get(0).get("name"));
+    }
+    return names.stream().distinct().sorted().toList();
+  }
+
+  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("timed out waiting for " + what);
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  @Test
+  void seededClusterGivesTheExpectedReportsWhichFollowFixesAndDeletions() throws Exception {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      seed(cluster);
+      KubernetesClient client = cluster.client("imagegate/one");
+      NamespaceModes modes = new NamespaceModes(true, () -> client);
+      modes.start();
+      await(modes::synced, "namespace labels");
+      try (Auditor auditor = auditor(client, modes, "one")) {
+        auditor.startElection();
+        await(auditor::leading, "the lease");
+        AuditReport audit = auditor.runNow();
+
+        // every Deployment once (not its ReplicaSet, not its pods), every running bare pod
+        assertThat(audit.workloads()).isEqualTo(14 + 13 + 12);
+        assertThat(audit.namespaces().keySet()).containsExactly("alpha", "beta", "gamma");
+        KubernetesClient reader = cluster.client();
+        GenericKubernetesResource alpha = report(reader, "alpha");
+        GenericKubernetesResource beta = report(reader, "beta");
+        GenericKubernetesResource gamma = report(reader, "gamma");
+        assertThat(resourceNames(alpha)).hasSize(14).contains("Deployment/d1", "Pod/root-3").noneMatch(n -> n.startsWith("ReplicaSet/"))
+            .doesNotContain("Pod/d1-5d4f8b-0");
+        assertThat(resourceNames(gamma)).hasSize(12).doesNotContain("Pod/migration");
+
+        assertThat(counts(alpha)).isEqualTo(Map.of(
+            "run-as-non-root", of("fail", 5, "pass", 9),
+            "require-healthcheck", of("warn", 5, "pass", 9),
+            "disallow-latest-tag", of("fail", 1, "pass", 13),
+            "no-secrets-in-env", of("fail", 1, "pass", 13)));
+        assertThat(counts(beta)).isEqualTo(Map.of(
+            "run-as-non-root", of("fail", 1, "skip", 1, "pass", 11),
+            "require-healthcheck", of("warn", 1, "pass", 12),
+            "disallow-latest-tag", of("fail", 3, "pass", 10),
+            "no-secrets-in-env", of("fail", 2, "pass", 11)));
+        assertThat(counts(gamma)).isEqualTo(Map.of(
+            "run-as-non-root", of("fail", 2, "error", 1, "pass", 9),
+            "require-healthcheck", of("warn", 2, "error", 1, "pass", 9),
+            "disallow-latest-tag", of("fail", 1, "pass", 11),
+            "no-secrets-in-env", of("fail", 1, "error", 1, "pass", 10)));
+        assertThat(summary(alpha)).isEqualTo(Map.of("pass", 44, "fail", 7, "warn", 5, "error", 0, "skip", 0));
+        assertThat(summary(beta)).isEqualTo(Map.of("pass", 44, "fail", 6, "warn", 1, "error", 0, "skip", 1));
+        assertThat(summary(gamma)).isEqualTo(Map.of("pass", 39, "fail", 4, "warn", 2, "error", 3, "skip", 0));
+
+        // the shape Policy Reporter and kubectl read
+        assertThat(alpha.getApiVersion()).isEqualTo("wgpolicyk8s.io/v1alpha2");
+        assertThat(alpha.getKind()).isEqualTo("PolicyReport");
+        assertThat(alpha.getMetadata().getLabels()).containsEntry("app.kubernetes.io/managed-by", "imagegate");
+        assertThat(alpha.getAdditionalProperties().get("scope")).isEqualTo(Map.of("apiVersion", "v1", "kind", "Namespace", "name", "alpha"));
+        Map<String, Object> d2 = results(alpha).stream()
+            .filter(r -> "run-as-non-root".equals(r.get("policy")) && r.get("resources").toString().contains("name=d2"))
+            .findFirst().orElseThrow();
+        assertThat(d2).containsEntry("source", "imagegate").containsEntry("result", "fail").containsEntry("severity", "high")
+            .containsEntry("scored", true).containsKey("timestamp");
+        assertThat((String) d2.get("message")).contains("container \"web\" (nginx:1.27)").contains("root");
+        assertThat(d2.get("resources")).asList().singleElement().asString().contains("kind=Deployment").contains("apiVersion=apps/v1");
+        assertThat(d2.get("properties")).isEqualTo(Map.of("mode", "enforce", "wouldDenyUnderEnforce", "true"));
+        // beta is labelled audit: nothing is denied there now, the same is reported as what enforce would deny
+        Map<String, Object> d7 = results(beta).stream()
+            .filter(r -> "run-as-non-root".equals(r.get("policy")) && r.get("resources").toString().contains("name=d7"))
+            .findFirst().orElseThrow();
+        assertThat(d7).containsEntry("result", "fail");
+        assertThat(d7.get("properties")).isEqualTo(Map.of("mode", "audit", "wouldDenyUnderEnforce", "true"));
+        // the value of a secret never reaches a report
+        assertThat(results(alpha).toString()).contains("AWS_SECRET_ACCESS_KEY").doesNotContain("wJalrXUtnFEMI")
+            .doesNotContain("AKIAIOSFODNN7EXAMPLE");
+        assertThat(audit.namespaces().get("beta").workloads().stream().filter(w -> w.deniedNow()).count()).isZero();
+        assertThat(audit.namespaces().get("beta").wouldDeny()).isEqualTo(6);
+        assertThat(audit.namespaces().get("alpha").wouldDeny()).isEqualTo(7);
+
+        // fix d2, delete two root pods and the deployment whose image is missing
+        String alphaUid = alpha.getMetadata().getUid();
+        Seed seed = new Seed(cluster.client());
+        seed.fixDeployment("alpha", "d2", good());
+        seed.deletePod("alpha", "root-0");
+        seed.deletePod("alpha", "root-1");
+        seed.deleteDeployment("gamma", "d10");
+        auditor.runNow();
+        alpha = report(reader, "alpha");
+        gamma = report(reader, "gamma");
+        assertThat(alpha.getMetadata().getUid()).as("updated in place, not re-created").isEqualTo(alphaUid);
+        assertThat(resourceNames(alpha)).hasSize(12).doesNotContain("Pod/root-0", "Pod/root-1");
+        assertThat(counts(alpha)).isEqualTo(Map.of(
+            "run-as-non-root", of("fail", 2, "pass", 10),
+            "require-healthcheck", of("warn", 2, "pass", 10),
+            "disallow-latest-tag", of("fail", 1, "pass", 11),
+            "no-secrets-in-env", of("fail", 1, "pass", 11)));
+        assertThat(counts(gamma)).isEqualTo(Map.of(
+            "run-as-non-root", of("fail", 2, "pass", 9),
+            "require-healthcheck", of("warn", 2, "pass", 9),
+            "disallow-latest-tag", of("fail", 1, "pass", 10),
+            "no-secrets-in-env", of("fail", 1, "pass", 10)));
+
+        // a namespace switched off loses its report; so does one whose workloads are all gone
+        reader.namespaces().withName("gamma").edit(n -> {
+          n.getMetadata().getLabels().put("imagegate.dev/mode", "off");
+          return n;
+        });
+        await(() -> modes.modeOf("gamma") == dev.imagegate.config.Mode.OFF, "gamma switched off");
+        reader.pods().inNamespace("beta").delete();
+        reader.apps().deployments().inNamespace("beta").delete();
+        auditor.runNow();
+        assertThat(report(reader, "gamma")).isNull();
+        assertThat(report(reader, "beta")).isNull();
+        assertThat(report(reader, "alpha")).isNotNull();
+        assertThat(auditor.status().reports().state()).isEqualTo(PolicyReportWriter.State.WRITTEN);
+      } finally {
+        modes.close();
+      }
+    }
+  }
+
+  @Test
+  void onlyTheLeaseHolderWritesAndAnotherReplicaTakesOver() throws Exception {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      cluster.namespace("alpha", Map.of());
+      new Seed(cluster.client()).pod("alpha", "web", root());
+      KubernetesClient first = cluster.client("imagegate/first");
+      KubernetesClient second = cluster.client("imagegate/second");
+      NamespaceModes off = new NamespaceModes(false, () -> null);
+      Auditor a = auditor(first, off, "first");
+      Auditor b = auditor(second, off, "second");
+      try {
+        a.startElection();
+        await(a::leading, "first holds the lease");
+        b.startElection();
+        Thread.sleep(600); // several retry periods: the second sees a held lease
+        assertThat(b.leading()).isFalse();
+        a.runNow();
+        b.runNow();
+        b.runNow();
+        assertThat(b.latest().workloads()).as("every replica audits").isEqualTo(1);
+        assertThat(cluster.writes("/policyreports")).isNotEmpty().allMatch(w -> w.endsWith("imagegate/first"));
+        assertThat(b.status().reports().state()).isEqualTo(PolicyReportWriter.State.NOT_LEADER);
+        assertThat(b.status().holder()).isEqualTo("first");
+
+        a.close(); // releases the lease: the second takes over and writes at once
+        await(b::leading, "second takes the lease");
+        b.settle();
+        assertThat(cluster.writes("/policyreports")).anyMatch(w -> w.endsWith("imagegate/second"));
+        assertThat(cluster.writes("/leases")).anyMatch(w -> w.endsWith("imagegate/second"));
+      } finally {
+        a.close();
+        b.close();
+      }
+    }
+  }
+
+  @Test
+  void missingPolicyReportCrdIsSaidOnceAndTheAuditGoesOn() throws Exception {
+    List<String> warnings = new ArrayList<>();
+    Handler capture = new Handler() {
+      @Override
+      public void publish(LogRecord record) {
+        if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
+          warnings.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
+        }
+      }
+
+      @Override
+      public void flush() {}
+
+      @Override
+      public void close() {}
+    };
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Auditor.class.getName());
+    logger.addHandler(capture);
+    try (MockCluster cluster = MockCluster.withoutPolicyReports()) {
+      cluster.namespace("alpha", Map.of());
+      new Seed(cluster.client()).pod("alpha", "web", root());
+      KubernetesClient client = cluster.client("imagegate/one");
+      try (Auditor auditor = auditor(client, new NamespaceModes(false, () -> null), "one")) {
+        auditor.startElection();
+        await(auditor::leading, "the lease");
+        auditor.runNow();
+        auditor.runNow();
+        assertThat(auditor.latest().workloads()).isEqualTo(1);
+        assertThat(auditor.status().reports().state()).isEqualTo(PolicyReportWriter.State.CRD_MISSING);
+        assertThat(cluster.writes("/policyreports")).isEmpty();
+        assertThat(warnings).filteredOn(w -> w.contains("CRD")).hasSize(1);
+        var json = AuditJson.of(auditor.status(), null);
+        assertThat(json).containsEntry("state", "complete");
+        assertThat(json.get("policyReports").toString()).contains("crd-missing");
+      }
+    } finally {
+      logger.removeHandler(capture);
+    }
+  }
+
+  @Test
+  void auditJsonSaysPerNamespaceRuleAndWorkloadWhatEnforceWouldDeny() throws Exception {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      cluster.namespace("legacy", Map.of("imagegate.dev/mode", "audit"));
+      Seed seed = new Seed(cluster.client());
+      seed.deployment("legacy", "web", root(), 1);
+      seed.pod("legacy", "ok", good());
+      KubernetesClient client = cluster.client();
+      NamespaceModes modes = new NamespaceModes(true, () -> client);
+      modes.start();
+      await(modes::synced, "labels");
+      try (Auditor auditor = auditor(client, modes, "one")) {
+        auditor.runNow();
+        Map<String, Object> json = AuditJson.of(auditor.status(), "legacy");
+        String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(json);
+        var tree = new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        assertThat(tree.at("/summary/workloads").asInt()).isEqualTo(2);
+        assertThat(tree.at("/summary/wouldDenyUnderEnforce").asInt()).isEqualTo(1);
+        assertThat(tree.at("/summary/deniedNow").asInt()).isZero();
+        assertThat(tree.at("/rules/run-as-non-root/fail").asInt()).isEqualTo(1);
+        assertThat(tree.at("/namespaces/legacy/mode").asText()).isEqualTo("audit");
+        var web = tree.at("/namespaces/legacy/workloads/0");
+        assertThat(web.path("kind").asText()).isEqualTo("Deployment");
+        assertThat(web.path("wouldDenyUnderEnforce").asBoolean()).isTrue();
+        assertThat(web.at("/results/run-as-non-root/result").asText()).isEqualTo("fail");
+        assertThat(web.at("/results/run-as-non-root/mode").asText()).isEqualTo("audit");
+        assertThat(web.path("findings").findValuesAsText("rule")).contains("run-as-non-root", "require-healthcheck");
+        assertThat(AuditJson.of(auditor.status(), "nowhere").get("namespaces")).isEqualTo(Map.of());
+      } finally {
+        modes.close();
+      }
+    }
+  }
+}
