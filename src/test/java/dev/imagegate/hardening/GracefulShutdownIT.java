@@ -44,7 +44,7 @@ class GracefulShutdownIT {
       Process process = builder.start();
       try {
         HttpClient client = HttpClient.newBuilder().sslContext(AdmissionFuzzTest.trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
-        awaitReady(client, managementPort);
+        awaitReady(client, process, webhookPort, managementPort);
         // A first review opens (and keeps alive) the connection the in-flight review then uses.
         assertThat(client.send(review(webhookPort, "nginx:1.27"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
 
@@ -83,13 +83,16 @@ class GracefulShutdownIT {
         .POST(HttpRequest.BodyPublishers.ofString(body)).build();
   }
 
-  private static void awaitReady(HttpClient client, int managementPort) throws InterruptedException {
+  /** Ready when our process answers on both its ports (a port picked free may be taken by a parallel build). */
+  private static void awaitReady(HttpClient client, Process process, int webhookPort, int managementPort) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-    while (System.nanoTime() < deadline) {
+    while (System.nanoTime() < deadline && process.isAlive()) {
       try {
         HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
             URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
-        if (ready.statusCode() == 200) {
+        HttpResponse<String> webhook = client.send(HttpRequest.newBuilder(
+            URI.create("https://localhost:" + webhookPort + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+        if (ready.statusCode() == 200 && webhook.statusCode() == 200) {
           return;
         }
       } catch (IOException notYet) {
