@@ -1,5 +1,6 @@
 package dev.imagegate.hardening;
 
+import dev.imagegate.testing.TrustAllTls;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,7 +46,7 @@ class BadInputTest {
   void bodyAboveTheLimitGets413() throws Exception {
     String huge = pod(container("a", "nginx:1.27"), ",\"annotations\":{\"x\":\"" + "a".repeat(7 * 1024 * 1024) + "\"}");
     var client = java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1)
-        .sslContext(AdmissionFuzzTest.trustAll()).build();
+        .sslContext(TrustAllTls.context()).build();
     var response = client.send(java.net.http.HttpRequest.newBuilder(validate.toURI()).expectContinue(true)
         .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(huge)).build(),
         java.net.http.HttpResponse.BodyHandlers.ofString());

@@ -1,5 +1,6 @@
 package dev.imagegate.hardening;
 
+import dev.imagegate.testing.TrustAllTls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.admission.WebhookTestRegistry;
@@ -48,7 +49,7 @@ class ConcurrentLoadTest {
     for (int i = 0; i < FRESH_IMAGES; i++) {
       images.push("load/app", "v" + i, healthy.withEnv("BUILD=" + i));
     }
-    HttpClient client = HttpClient.newBuilder().sslContext(AdmissionFuzzTest.trustAll()).connectTimeout(Duration.ofSeconds(5)).build();
+    HttpClient client = HttpClient.newBuilder().sslContext(TrustAllTls.context()).connectTimeout(Duration.ofSeconds(5)).build();
 
     runPhase(client);
     long heapAfterFirst = usedHeapAfterGc();

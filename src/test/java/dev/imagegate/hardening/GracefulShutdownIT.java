@@ -1,5 +1,6 @@
 package dev.imagegate.hardening;
 
+import dev.imagegate.testing.TrustAllTls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -43,7 +44,7 @@ class GracefulShutdownIT {
       builder.environment().put("QUARKUS_MANAGEMENT_PORT", String.valueOf(managementPort));
       Process process = builder.start();
       try {
-        HttpClient client = HttpClient.newBuilder().sslContext(AdmissionFuzzTest.trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient client = HttpClient.newBuilder().sslContext(TrustAllTls.context()).connectTimeout(Duration.ofSeconds(2)).build();
         awaitReady(client, process, webhookPort, managementPort);
         // A first review opens (and keeps alive) the connection the in-flight review then uses.
         assertThat(client.send(review(webhookPort, "nginx:1.27"), HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(200);
@@ -54,7 +55,7 @@ class GracefulShutdownIT {
         process.destroy(); // SIGTERM
         Thread.sleep(500);
 
-        HttpClient fresh = HttpClient.newBuilder().sslContext(AdmissionFuzzTest.trustAll()).connectTimeout(Duration.ofSeconds(2)).build();
+        HttpClient fresh = HttpClient.newBuilder().sslContext(TrustAllTls.context()).connectTimeout(Duration.ofSeconds(2)).build();
         HttpResponse<String> draining = fresh.send(review(webhookPort, "nginx:1.27"), HttpResponse.BodyHandlers.ofString());
         assertThat(draining.statusCode()).as("a review arriving while draining is still answered").isEqualTo(200);
         assertThat(process.isAlive()).as("still alive while a review is in flight").isTrue();

@@ -2,6 +2,7 @@ package dev.imagegate.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagegate.testing.TrustAllTls;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
@@ -18,8 +19,6 @@ import java.security.cert.X509Certificate;
 import java.util.Map;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** A certificate renewed on disk is served without a restart; plain HTTP on the webhook port is refused. */
@@ -84,8 +83,7 @@ class CertificateReloadTest {
   }
 
   private X509Certificate served() throws GeneralSecurityException, IOException {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new TrustAll()}, null);
+    SSLContext context = TrustAllTls.context();
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(validate.getHost(), validate.getPort())) {
       socket.startHandshake();
       return (X509Certificate) socket.getSession().getPeerCertificates()[0];
@@ -129,16 +127,6 @@ class CertificateReloadTest {
       return Files.createTempDirectory("imagegate-mounted-tls");
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static final class TrustAll implements X509TrustManager {
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
     }
   }
 }

@@ -3,15 +3,13 @@ package dev.imagegate.tls;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagegate.testing.TrustAllTls;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.net.URL;
-import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLHandshakeException;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 
 /** The webhook speaks TLS 1.2 and 1.3 with forward-secret AEAD ciphers only. */
@@ -37,16 +35,7 @@ class TlsProtocolsTest {
   }
 
   private String handshake(String[] protocols, String[] ciphers) throws Exception {
-    SSLContext context = SSLContext.getInstance("TLS");
-    context.init(null, new TrustManager[] {new X509TrustManager() {
-      public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-      public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-      public X509Certificate[] getAcceptedIssuers() {
-        return new X509Certificate[0];
-      }
-    }}, null);
+    SSLContext context = TrustAllTls.context();
     try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket(validate.getHost(), validate.getPort())) {
       socket.setEnabledProtocols(protocols);
       if (ciphers != null) {
