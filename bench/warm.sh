@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Warm-path benchmark: the packaged imagegate over HTTPS with keep-alive, registry caches warm.
 # Prints throughput at saturation (wrk) beside a trivial endpoint of the same server, and latency
-# percentiles at fixed request rates (hey), each the median of RUNS runs. See docs/benchmarks.md.
+# percentiles at fixed request rates (wrk with bench/warm/rate.lua), each the median of RUNS runs. See docs/benchmarks.md.
 #
 #   bench/warm.sh                     # RUNS=3 DURATION=10 RATES="250 1000 2000"
 #   RUNS=5 DURATION=20 bench/warm.sh
 #   JFR=/tmp/imagegate.jfr bench/warm.sh   # also record a Java Flight Recorder profile of the server
 #
-# Needs: JDK 17, Maven, and Debian's docker-registry, wrk and hey (apt-get install docker-registry wrk hey).
+# Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -45,8 +45,6 @@ until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.0
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 url="https://127.0.0.1:$PORT/validate?timeout=10s"
-# hey (Go) sends the host as TLS SNI, and an IP literal is not a valid SNI name: give it a name.
-hey_url="https://localhost:$PORT/validate?timeout=10s"
 bodies=(bench/warm/pod-3-containers.json bench/warm/deployment-init.json)
 for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measuring
   for _ in $(seq 1 200); do curl -sk -o /dev/null -H 'Content-Type: application/json' --data-binary @"$body" "$url"; done
@@ -63,29 +61,27 @@ echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator 
 
 ceiling=$(for _ in $(seq 1 "$RUNS"); do wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps; done | median)
 printf '%-28s %10s req/s\n' "trivial GET /healthz" "$ceiling"
+rates() { # body (empty: GET the trivial endpoint), url
+  local body=$1 target=$2
+  for rate in $RATES; do
+    # Fixed rate: 50 connections, each pausing between answer and next request (bench/warm/rate.lua).
+    for run in $(seq 1 "$RUNS"); do
+      BODY=$body RATE=$rate CONNECTIONS_PER_THREAD=50 wrk -t1 -c50 -d"${DURATION}s" -s bench/warm/rate.lua "$target" \
+        | awk '/^RATE_RESULT/ {print $2, $3, $4, $5, $6, $7}'
+    done > "$work/rate.txt"
+    got=$(awk '{print $1}' "$work/rate.txt" | median)
+    p50=$(awk '{print $2}' "$work/rate.txt" | median); p99=$(awk '{print $3}' "$work/rate.txt" | median)
+    p999=$(awk '{print $4}' "$work/rate.txt" | median); n=$(awk '{print $5}' "$work/rate.txt" | median)
+    errors=$(awk '{s+=$6} END {print s}' "$work/rate.txt")
+    printf '  %5s req/s (achieved %s): p50 %6s ms  p99 %6s ms  p99.9 %6s ms  (%s answers per run, %s errors or non-2xx in all runs)\n' \
+      "$rate" "$got" "$p50" "$p99" "$p999" "$n" "$errors"
+  done
+}
+rates "" "https://127.0.0.1:$PORT/healthz"
 for body in "${bodies[@]}"; do
   name=$(basename "$body" .json)
   sat=$(for _ in $(seq 1 "$RUNS"); do BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps; done | median)
   printf '%-28s %10s req/s  (%s%% of trivial)\n' "$name" "$sat" "$(awk -v a="$sat" -v b="$ceiling" 'BEGIN {printf "%.0f", 100*a/b}')"
-  for rate in $RATES; do
-    workers=50
-    per_worker=$(( rate / workers ))
-    for run in $(seq 1 "$RUNS"); do
-      hey -z "${DURATION}s" -c $workers -q $per_worker -m POST -T application/json -D "$body" -o csv "$hey_url" > "$work/hey.csv"
-      python3 - "$work/hey.csv" <<'PY'
-import csv, sys
-rows = list(csv.DictReader(open(sys.argv[1])))
-ok = sorted(float(r["response-time"]) * 1000 for r in rows if r["status-code"] == "200")
-bad = sum(1 for r in rows if r["status-code"] != "200")
-pick = lambda q: ok[min(len(ok) - 1, int(q * len(ok)))]
-print(f"{pick(0.5):.3f} {pick(0.99):.3f} {pick(0.999):.3f} {len(ok)} {bad}")
-PY
-    done > "$work/rate.txt"
-    p50=$(awk '{print $1}' "$work/rate.txt" | median); p99=$(awk '{print $2}' "$work/rate.txt" | median)
-    p999=$(awk '{print $3}' "$work/rate.txt" | median); n=$(awk '{print $4}' "$work/rate.txt" | median)
-    errors=$(awk '{s+=$5} END {print s}' "$work/rate.txt")
-    printf '  %5s req/s: p50 %6s ms  p99 %6s ms  p99.9 %6s ms  (%s answers per run, %s non-200 in all runs)\n' \
-      "$rate" "$p50" "$p99" "$p999" "$n" "$errors"
-  done
+  rates "$body" "$url"
 done
-echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$2} END {printf "%.1f MiB", s/1048576}')"
+echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f MiB", s/1048576}')"

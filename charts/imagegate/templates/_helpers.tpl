@@ -126,7 +126,7 @@ true
 {{- else if .Values.registries.dockerConfig -}}
 {{- $_ := set $registries "dockerConfig" .Values.registries.dockerConfig -}}
 {{- end -}}
-{{- $config := dict "mode" .Values.mode "rules" .Values.rules "exemptions" .Values.exemptions "registries" $registries "cache" .Values.cache "namespaceModes" .Values.namespaceModes "events" .Values.events "audit" .Values.audit -}}
+{{- $config := dict "mode" .Values.mode "rules" .Values.rules "exemptions" .Values.exemptions "registries" $registries "cache" .Values.cache "namespaceModes" .Values.namespaceModes "events" .Values.events "audit" .Values.audit "limits" .Values.limits -}}
 {{- $config = mustMergeOverwrite (deepCopy $config) (deepCopy .Values.extraConfig) -}}
 {{- toYaml $config -}}
 {{- end -}}

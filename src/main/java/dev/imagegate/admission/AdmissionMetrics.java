@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -16,6 +18,10 @@ import java.util.concurrent.TimeUnit;
 public class AdmissionMetrics {
   private final MeterRegistry registry;
   private final Timer latency;
+  /** Meters by tag values, registered once: a builder and a registry look-up per request cost more than the count. */
+  private final Map<String, Map<String, Counter>> admissions = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> violations = new ConcurrentHashMap<>();
+  private final Counter rejected;
 
   public AdmissionMetrics(MeterRegistry registry) {
     this.registry = registry;
@@ -25,22 +31,27 @@ public class AdmissionMetrics {
         .minimumExpectedValue(Duration.ofNanos(100_000))
         .maximumExpectedValue(Duration.ofSeconds(30))
         .register(registry);
+    this.rejected = Counter.builder("imagegate.admissions.rejected").description("Request bodies refused with 400")
+        .register(registry);
   }
 
   void record(String kind, Decision decision, long nanos) {
     latency.record(nanos, TimeUnit.NANOSECONDS);
-    Counter.builder("imagegate.admissions").description("Admission reviews answered, by decision")
-        .tag("decision", decision.outcome()).tag("kind", kind == null ? "unknown" : kind)
-        .register(registry).increment();
+    String k = kind == null ? "unknown" : kind;
+    admissions.computeIfAbsent(decision.outcome(), d -> new ConcurrentHashMap<>())
+        .computeIfAbsent(k, x -> Counter.builder("imagegate.admissions").description("Admission reviews answered, by decision")
+            .tag("decision", decision.outcome()).tag("kind", x).register(registry))
+        .increment();
     for (Finding f : decision.verdict().findings()) {
-      Counter.builder("imagegate.violations").description("Violations found at admission, by rule and mode")
-          .tag("rule", f.ruleId()).tag("mode", f.mode().id())
-          .register(registry).increment();
+      violations.computeIfAbsent(f.ruleId(), r -> new ConcurrentHashMap<>())
+          .computeIfAbsent(f.mode().id(), m -> Counter.builder("imagegate.violations")
+              .description("Violations found at admission, by rule and mode")
+              .tag("rule", f.ruleId()).tag("mode", m).register(registry))
+          .increment();
     }
   }
 
   void rejected() {
-    Counter.builder("imagegate.admissions.rejected").description("Request bodies refused with 400")
-        .register(registry).increment();
+    rejected.increment();
   }
 }

@@ -1,13 +1,12 @@
 package dev.imagegate.admission;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.policy.Finding;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import java.io.IOException;
+import java.io.StringWriter;
 import org.jboss.logging.Logger;
 
 /**
@@ -28,34 +27,38 @@ public class DecisionLog {
     if (!LOG.isInfoEnabled()) {
       return;
     }
-    Map<String, Object> line = new LinkedHashMap<>();
-    line.put("uid", request.getUid());
-    line.put("operation", request.getOperation());
-    line.put("kind", request.getKind() == null ? null : request.getKind().getKind());
-    line.put("namespace", request.getNamespace());
-    line.put("name", request.getName());
-    line.put("dryRun", Boolean.TRUE.equals(request.getDryRun()));
-    line.put("decision", decision.outcome());
-    if (decision.skipped() != null) {
-      line.put("skipped", decision.skipped());
-    }
-    line.put("durationMs", Math.round(nanos / 1e4) / 100.0);
-    List<Map<String, String>> findings = decision.verdict().findings().stream().map(DecisionLog::finding).toList();
-    line.put("violations", findings);
-    try {
-      LOG.info(mapper.writeValueAsString(line));
-    } catch (JsonProcessingException e) {
+    // Written field by field with a streaming generator: the same line as serialising a map of it, at a
+    // fraction of the cost (no map, no serializer look-up per value). docs/benchmarks.md.
+    StringWriter out = new StringWriter(256);
+    try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
+      json.writeStartObject();
+      json.writeStringField("uid", request.getUid());
+      json.writeStringField("operation", request.getOperation());
+      json.writeStringField("kind", request.getKind() == null ? null : request.getKind().getKind());
+      json.writeStringField("namespace", request.getNamespace());
+      json.writeStringField("name", request.getName());
+      json.writeBooleanField("dryRun", Boolean.TRUE.equals(request.getDryRun()));
+      json.writeStringField("decision", decision.outcome());
+      if (decision.skipped() != null) {
+        json.writeStringField("skipped", decision.skipped());
+      }
+      json.writeNumberField("durationMs", Math.round(nanos / 1e4) / 100.0);
+      json.writeArrayFieldStart("violations");
+      for (Finding f : decision.verdict().findings()) {
+        json.writeStartObject();
+        json.writeStringField("rule", f.ruleId());
+        json.writeStringField("mode", f.mode().id());
+        json.writeStringField("container", f.container());
+        json.writeStringField("image", f.image());
+        json.writeStringField("message", f.message());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+    } catch (IOException e) {
       LOG.warnf("decision for %s not logged: %s", request.getUid(), e.getClass().getSimpleName());
+      return;
     }
-  }
-
-  private static Map<String, String> finding(Finding f) {
-    Map<String, String> entry = new LinkedHashMap<>();
-    entry.put("rule", f.ruleId());
-    entry.put("mode", f.mode().id());
-    entry.put("container", f.container());
-    entry.put("image", f.image());
-    entry.put("message", f.message());
-    return entry;
+    LOG.info(out.toString());
   }
 }

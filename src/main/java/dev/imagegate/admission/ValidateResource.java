@@ -72,7 +72,8 @@ public class ValidateResource {
           decisions.record(request, d, nanos);
           metrics.record(request.getKind() == null ? null : request.getKind().getKind(), d, nanos);
           events.record(request, d); // queued, never awaited; nothing for dry runs
-          return Response.ok(AdmissionReviews.reply(d.response())).build();
+          // Serialised here with a writer resolved once, rather than by the framework's dynamic entity writer.
+          return Response.ok(reviews.replyBytes(d.response()), MediaType.APPLICATION_JSON_TYPE).build();
         });
   }
 

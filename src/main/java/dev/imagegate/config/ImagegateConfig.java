@@ -14,6 +14,7 @@ import java.util.Map;
  * @param namespaceModes per-namespace modes from the label {@code imagegate.dev/mode}
  * @param events Kubernetes Events on denied and warned workloads
  * @param audit the background audit of the cluster's workloads
+ * @param limits bounds on the work of one request
  */
 public record ImagegateConfig(
     Mode mode,
@@ -23,7 +24,8 @@ public record ImagegateConfig(
     CacheSettings cache,
     NamespaceModeSettings namespaceModes,
     EventSettings events,
-    AuditSettings audit) {
+    AuditSettings audit,
+    LimitsSettings limits) {
 
   @JsonCreator
   public ImagegateConfig {
@@ -38,16 +40,24 @@ public record ImagegateConfig(
     namespaceModes = namespaceModes == null ? NamespaceModeSettings.defaults() : namespaceModes;
     events = events == null ? EventSettings.defaults() : events;
     audit = audit == null ? AuditSettings.defaults() : audit;
+    limits = limits == null ? LimitsSettings.defaults() : limits;
+  }
+
+  /** Every key but {@code limits}, which takes its defaults. */
+  public ImagegateConfig(
+      Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache,
+      NamespaceModeSettings namespaceModes, EventSettings events, AuditSettings audit) {
+    this(mode, rules, exemptions, registries, cache, namespaceModes, events, audit, null);
   }
 
   /** The keys that predate namespace modes, events and the audit; those take their defaults. */
   public ImagegateConfig(
       Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache) {
-    this(mode, rules, exemptions, registries, cache, null, null, null);
+    this(mode, rules, exemptions, registries, cache, null, null, null, null);
   }
 
   public static ImagegateConfig defaults() {
-    return new ImagegateConfig(null, null, null, null, null, null, null, null);
+    return new ImagegateConfig(null, null, null, null, null, null, null, null, null);
   }
 
   public RuleSettings rule(String id) {

@@ -9,23 +9,43 @@ import java.util.List;
  * @param configDigest digest of the config blob these facts were read from
  * @param user the config's {@code User} as written ({@code ""} when absent)
  * @param healthcheckTest the config's {@code Healthcheck.Test}, or {@code null} when the image declares none
- * @param env the config's {@code Env} entries, {@code KEY=VALUE} as written
- * @param history the {@code created_by} line of each history entry, in order
+ * @param env the config's {@code Env} entries, {@code KEY=VALUE} as written (at most
+ *     {@link ImageConfigParser#MAX_ENV_ENTRIES}, the first ones)
+ * @param history the {@code created_by} line of each history entry, in order (at most
+ *     {@link ImageConfigParser#MAX_HISTORY_ENTRIES}, the first ones)
+ * @param envOmitted how many {@code Env} entries of the config were left out of {@code env} (0: none)
+ * @param historyOmitted how many history entries of the config were left out of {@code history} (0: none)
  */
 public record ImageFacts(
-    String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history) {
+    String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history,
+    int envOmitted, int historyOmitted) {
 
   public ImageFacts {
     user = user == null ? "" : user;
     healthcheckTest = healthcheckTest == null ? null : List.copyOf(healthcheckTest);
     env = env == null ? List.of() : List.copyOf(env);
     history = history == null ? List.of() : List.copyOf(history);
+    envOmitted = Math.max(0, envOmitted);
+    historyOmitted = Math.max(0, historyOmitted);
+  }
+
+  /** Facts with nothing left out. */
+  public ImageFacts(
+      String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history) {
+    this(platform, configDigest, user, healthcheckTest, env, history, 0, 0);
+  }
+
+  /** Whether some env entries or history lines of the config were not kept (rules judged the first ones only). */
+  public boolean truncated() {
+    return envOmitted > 0 || historyOmitted > 0;
   }
 
   /** Env values and history lines may hold secrets: print their counts only. */
   @Override
   public String toString() {
     return "ImageFacts[platform=" + platform + ", configDigest=" + configDigest + ", user=" + user
-        + ", healthcheck=" + (healthcheckTest != null) + ", env=" + env.size() + " entries, history=" + history.size() + " entries]";
+        + ", healthcheck=" + (healthcheckTest != null) + ", env=" + env.size() + " entries"
+        + (envOmitted > 0 ? " (+" + envOmitted + " omitted)" : "") + ", history=" + history.size() + " entries"
+        + (historyOmitted > 0 ? " (+" + historyOmitted + " omitted)" : "") + "]";
   }
 }

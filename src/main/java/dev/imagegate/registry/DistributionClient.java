@@ -63,9 +63,9 @@ final class DistributionClient {
     return call(ctx, "HEAD", "/v2/" + ctx.repository() + "/manifests/" + reference, MANIFEST_ACCEPT, RegistryHttp.MAX_MANIFEST_BYTES);
   }
 
-  /** {@code GET /v2/<repo>/blobs/<digest>} (at most 16 MiB). */
+  /** {@code GET /v2/<repo>/blobs/<digest>} of an image config (at most 8 MiB, {@link RegistryHttp#MAX_CONFIG_BYTES}). */
   RegistryHttp.Response getBlob(FetchContext ctx, String digest) throws IOException, FetchProblem {
-    return call(ctx, "GET", "/v2/" + ctx.repository() + "/blobs/" + digest, "*/*", RegistryHttp.MAX_RESPONSE_BYTES);
+    return call(ctx, "GET", "/v2/" + ctx.repository() + "/blobs/" + digest, "*/*", RegistryHttp.MAX_CONFIG_BYTES);
   }
 
   private RegistryHttp.Response call(FetchContext ctx, String method, String path, String accept, int maxBytes)

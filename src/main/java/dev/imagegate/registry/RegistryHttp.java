@@ -37,6 +37,11 @@ final class RegistryHttp {
   static final int MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
   /** Registries need accept no manifest larger than 4 MiB (OCI distribution spec); neither do we. */
   static final int MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+  /**
+   * The largest image config blob read (configs of real images are a few KiB; tens of thousands of
+   * history entries stay under 1 MiB): a bigger one is {@code image-unavailable}, never parsed.
+   */
+  static final int MAX_CONFIG_BYTES = 8 * 1024 * 1024;
 
   /** One answer, fully read. */
   record Response(URI uri, int status, HttpHeaders headers, byte[] body) {

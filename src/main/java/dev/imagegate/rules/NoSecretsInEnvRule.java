@@ -1,5 +1,7 @@
 package dev.imagegate.rules;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.rules.secrets.BuildHistory;
@@ -8,6 +10,7 @@ import dev.imagegate.rules.secrets.Place;
 import dev.imagegate.rules.secrets.SecretDetector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,6 +38,15 @@ public class NoSecretsInEnvRule implements Rule {
 
   private final Options options;
   private final SecretDetector detector;
+  /**
+   * The image-side violations (image env and history) of each image config, computed once: image facts
+   * are immutable and the same object is served from the registry cache to every admission, so the
+   * ~20 credential formats are searched in an image's env and history once, not on every admission.
+   * Keyed by identity and weakly: an entry goes when the resolver's cache drops the facts. Holds
+   * violations (names and kinds of secrets), never values.
+   */
+  private final Cache<ImageFacts, Map<String, Violation>> imageSide =
+      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
   @Inject
   public NoSecretsInEnvRule(ImagegateConfig config) {
@@ -54,21 +66,28 @@ public class NoSecretsInEnvRule implements Rule {
   /** One violation per variable and place, in the order image env, image history, pod env. */
   @Override
   public List<Violation> check(ContainerContext container, ImageFacts image) {
-    Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
-    entries(container, image)
-        .forEach(entry -> detector.detect(entry).ifPresent(kind ->
-            byKeyAndPlace.putIfAbsent(entry.place().reportedAs() + "/" + entry.key(), violation(entry, kind))));
+    Map<String, Violation> fromImage = imageSide.get(image, this::imageViolations);
+    if (!options.checkPodEnv() || container.env().isEmpty()) {
+      return List.copyOf(fromImage.values());
+    }
+    Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>(fromImage);
+    container.env().stream().map(literal -> new EnvEntry(literal.name(), literal.value(), Place.POD_ENV))
+        .forEach(entry -> detect(entry, byKeyAndPlace));
     return List.copyOf(byKeyAndPlace.values());
   }
 
-  private Stream<EnvEntry> entries(ContainerContext container, ImageFacts image) {
-    Stream<EnvEntry> imageEnv = image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV));
-    Stream<EnvEntry> history = BuildHistory.entries(image.history()).stream();
-    Stream<EnvEntry> podEnv =
-        options.checkPodEnv()
-            ? container.env().stream().map(literal -> new EnvEntry(literal.name(), literal.value(), Place.POD_ENV))
-            : Stream.empty();
-    return Stream.of(imageEnv, history, podEnv).flatMap(s -> s);
+  /** Image env, then history: the same for every container that runs the image. */
+  private Map<String, Violation> imageViolations(ImageFacts image) {
+    Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
+    Stream.concat(image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV)),
+            BuildHistory.entries(image.history()).stream())
+        .forEach(entry -> detect(entry, byKeyAndPlace));
+    return byKeyAndPlace.isEmpty() ? Map.of() : Collections.unmodifiableMap(byKeyAndPlace);
+  }
+
+  private void detect(EnvEntry entry, Map<String, Violation> byKeyAndPlace) {
+    detector.detect(entry).ifPresent(kind ->
+        byKeyAndPlace.putIfAbsent(entry.place().reportedAs() + "/" + entry.key(), violation(entry, kind)));
   }
 
   private Violation violation(EnvEntry entry, String kind) {

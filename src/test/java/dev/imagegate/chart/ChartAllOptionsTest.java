@@ -61,13 +61,14 @@ class ChartAllOptionsTest {
     String yaml = chart.one(ConfigMap.class).getData().get("config.yaml");
     @SuppressWarnings("unchecked")
     Map<String, Object> file = new ObjectMapper(new YAMLFactory()).readValue(yaml, Map.class);
-    assertThat(file).containsOnlyKeys("mode", "rules", "exemptions", "registries", "cache", "namespaceModes", "events", "audit");
+    assertThat(file).containsOnlyKeys("mode", "rules", "exemptions", "registries", "cache", "namespaceModes", "events", "audit", "limits");
     assertThat(yaml).doesNotContain("dockerConfigSecret");
 
     // Feature keys, as written (the loader's own tests cover their meaning).
     assertThat(file.get("namespaceModes")).isEqualTo(Map.of("enabled", true));
     assertThat(file.get("events")).isEqualTo(Map.of("enabled", true, "interval", "5m"));
     assertThat(file.get("audit")).isEqualTo(Map.of("enabled", true, "interval", "30m", "concurrency", 3, "leaseName", "gatekeeper-audit"));
+    assertThat(file.get("limits")).isEqualTo(Map.of("maxImagesPerRequest", 50));
     @SuppressWarnings("unchecked")
     Map<String, Object> registries = (Map<String, Object>) file.get("registries");
     assertThat(registries).containsEntry("usePullSecrets", true)
@@ -86,6 +87,7 @@ class ChartAllOptionsTest {
     assertThat(config.modeOf("no-secrets-in-env")).isEqualTo(Mode.OFF);
     assertThat(config.rule("run-as-non-root").exemptions().namespaces()).containsExactly("legacy");
     assertThat(config.exemptions().namespaces()).containsExactly("sandbox");
+    assertThat(config.limits().maxImagesPerRequest()).isEqualTo(50);
     assertThat(config.exemptions().images()).containsExactly("ghcr.io/imagegate/*");
     assertThat(config.registries().mirrors()).containsEntry("docker.io", "https://mirror.internal:5000");
     assertThat(config.registries().insecure()).containsExactly("registry.lab:5000");
@@ -120,12 +122,13 @@ class ChartAllOptionsTest {
 
     var selector = webhook.getNamespaceSelector();
     assertThat(selector.getMatchLabels()).containsExactly(Map.entry("imagegate.dev/judged", "yes"));
-    assertThat(selector.getMatchExpressions()).hasSize(3);
+    assertThat(selector.getMatchExpressions()).hasSize(4);
     assertThat(selector.getMatchExpressions().get(0).getValues())
         .as("kube-system and the release namespace first, the user's after, each once")
         .containsExactly("kube-system", "imagegate", "monitoring");
     assertThat(selector.getMatchExpressions().get(1).getKey()).isEqualTo("imagegate.dev/ignore");
-    assertThat(selector.getMatchExpressions().get(2).getKey()).isEqualTo("team");
+    assertThat(selector.getMatchExpressions().get(2).getKey()).isEqualTo("imagegate.dev/mode");
+    assertThat(selector.getMatchExpressions().get(3).getKey()).isEqualTo("team");
     assertThat(webhook.getObjectSelector().getMatchExpressions()).singleElement()
         .satisfies(e -> assertThat(e.getKey()).isEqualTo("imagegate.dev/skip"));
     assertThat(webhook.getMatchConditions()).singleElement().satisfies(c -> {

@@ -115,13 +115,25 @@ class ChartDefaultsTest {
   void namespaceSelectorExcludesKubeSystemItsOwnNamespaceAndOptedOutNamespaces() {
     List<LabelSelectorRequirement> expressions =
         chart.one(ValidatingWebhookConfiguration.class).getWebhooks().get(0).getNamespaceSelector().getMatchExpressions();
-    assertThat(expressions).hasSize(2);
+    assertThat(expressions).hasSize(3);
     assertThat(expressions.get(0).getKey()).isEqualTo("kubernetes.io/metadata.name");
     assertThat(expressions.get(0).getOperator()).isEqualTo("NotIn");
     assertThat(expressions.get(0).getValues()).containsExactly("kube-system", NAMESPACE);
     assertThat(expressions.get(1).getKey()).isEqualTo("imagegate.dev/ignore");
     assertThat(expressions.get(1).getOperator()).isEqualTo("NotIn");
     assertThat(expressions.get(1).getValues()).containsExactly("true");
+    assertThat(expressions.get(2).getKey()).as("namespace mode off: the apiserver need not call imagegate").isEqualTo("imagegate.dev/mode");
+    assertThat(expressions.get(2).getOperator()).isEqualTo("NotIn");
+    assertThat(expressions.get(2).getValues()).containsExactly("off", "Off", "OFF");
+  }
+
+  @Test
+  void namespaceModeOffIsNotSkippedWhenNamespaceModesAreOff() {
+    List<LabelSelectorRequirement> expressions = HelmChart.render(Map.of("namespaceModes.enabled", false))
+        .one(ValidatingWebhookConfiguration.class).getWebhooks().get(0).getNamespaceSelector().getMatchExpressions();
+    assertThat(expressions).extracting(LabelSelectorRequirement::getKey)
+        .as("without namespace modes imagegate ignores the label, so must the selector")
+        .containsExactly("kubernetes.io/metadata.name", "imagegate.dev/ignore");
   }
 
   @Test

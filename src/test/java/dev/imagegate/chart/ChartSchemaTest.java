@@ -38,6 +38,7 @@ class ChartSchemaTest {
       audit.interval                         | hourly            | /audit/interval
       audit.concurrency                      | 9                 | /audit/concurrency
       audit.leaseName                        | Not_A_Name        | /audit/leaseName
+      limits.maxImagesPerRequest             | 0                 | /limits/maxImagesPerRequest
       events.enabled                         | sometimes         | /events/enabled
       events.interval                        | soon              | /events/interval
       namespaceModes.enabled                 | maybe             | /namespaceModes/enabled

@@ -19,6 +19,15 @@ class ConfigLoaderTest {
     assertThat(config.registries().timeout()).isEqualTo(Duration.ofSeconds(8));
     assertThat(config.cache().maxImages()).isEqualTo(10_000L);
     assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
+    assertThat(config.limits().maxImagesPerRequest()).isEqualTo(100);
+  }
+
+  @Test
+  void limitsAreReadAndChecked() {
+    assertThat(ConfigLoader.parse("limits:\n  maxImagesPerRequest: 20\n").limits().maxImagesPerRequest()).isEqualTo(20);
+    assertThatThrownBy(() -> ConfigLoader.parse("limits:\n  maxImagesPerRequest: 0\n"))
+        .hasMessageContaining("limits.maxImagesPerRequest");
+    assertThatThrownBy(() -> ConfigLoader.parse("limits:\n  maxEnv: 3\n")).hasMessageContaining("maxEnv");
   }
 
   @Test

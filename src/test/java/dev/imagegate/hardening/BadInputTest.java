@@ -69,6 +69,36 @@ class BadInputTest {
     assertThat(response.jsonPath().getBoolean("response.allowed")).isTrue();
   }
 
+  /**
+   * limits.maxImagesPerRequest (default 100): only the first 100 distinct images are read (here
+   * each is missing from the registry), the rest get one finding, and the verdict comes well
+   * within the apiserver's deadline.
+   */
+  @Test
+  void tenThousandDistinctImagesAreCappedAndAnsweredWithinTheDeadline() throws Exception {
+    String containers = IntStream.range(0, 10_000).mapToObj(i -> container("c" + i, "nginx:1.27-variant" + i))
+        .collect(Collectors.joining(","));
+    String body = pod(containers, "");
+    // the JDK client: RestAssured's own handling of a 1.3 MB body takes seconds of the measured time
+    var client = java.net.http.HttpClient.newBuilder().sslContext(TrustAllTls.context()).build();
+    var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(validate + "?timeout=10s"))
+        .header("Content-Type", "application/json").POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build();
+    long start = System.nanoTime();
+    var response = client.send(request, java.net.http.HttpResponse.BodyHandlers.ofString());
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    assertThat(response.statusCode()).isEqualTo(200);
+    assertThat(millis).as("answered before the apiserver's 10s timeout").isLessThan(9_000);
+    JsonPath json = new JsonPath(response.body());
+    assertThat(json.getBoolean("response.allowed")).isFalse();
+    String message = json.getString("response.status.message");
+    assertThat(message).contains("container \"c100\" (nginx:1.27-variant100): [image-unavailable] too many distinct images "
+        + "in one request (10000 > 100, limits.maxImagesPerRequest): 9900 containers with 9900 images past the first 100");
+    assertThat(message).doesNotContain("container \"c101\"");
+    assertThat(WebhookTestRegistry.registry().accessLog().requests().stream()
+        .filter(r -> r.path().contains("nginx/manifests/1.27-variant")).map(r -> r.path()).distinct().count())
+        .as("no more than the cap read from the registry").isLessThanOrEqualTo(100);
+  }
+
   @Test
   void deeplyNestedJsonIsRefusedWithAReason() {
     String nested = "[".repeat(5_000) + "]".repeat(5_000);

@@ -244,6 +244,17 @@ class RegistryFaultsTest {
   }
 
   @Test
+  void aNineMegabyteConfigBlobIsRefusedWithoutReadingIt() throws Exception {
+    byte[] huge = new byte[9 * 1024 * 1024];
+    Arrays.fill(huge, (byte) ' ');
+    proxy.on("GET", "/blobs/", -1, FaultProxy.respond(200, Map.of("Content-Type", "application/octet-stream"), huge));
+
+    Admission admission = admit(nginxViaProxy());
+
+    assertUnavailable(admission, "image config larger than 8 MiB");
+  }
+
+  @Test
   void aMalformedManifestIsReported() throws Exception {
     proxy.on("GET", "/manifests/", -1, FaultProxy.respond(200, Map.of("Content-Type", TestImages.OCI_MANIFEST),
         "{\"schemaVersion\":2,\"mediaType\":\"application/vnd.oci.image.manifest.v1+json\",\"config\":{\"digest\":"));
