@@ -72,11 +72,20 @@ final class ImageCache {
    * order), or what to fetch.
    */
   Lookup lookup(ImageReference ref, List<Principal> candidates) {
+    return lookup(ref, candidates, true);
+  }
+
+  /** The same look-up, not counted in the cache metrics: for re-checks inside one request. */
+  Lookup recheck(ImageReference ref, List<Principal> candidates) {
+    return lookup(ref, candidates, false);
+  }
+
+  private Lookup lookup(ImageReference ref, List<Principal> candidates, boolean counted) {
     String registry = RegistryEndpoints.normalize(ref.registry());
     List<Principal> principals = withAnonymous(candidates);
     String digest = ref.digest();
     if (digest != null) {
-      List<ImageFacts> facts = facts(digest);
+      List<ImageFacts> facts = counted ? facts(digest) : images.getIfPresent(digest);
       if (facts == null) {
         return new Lookup(null, digest, false);
       }
@@ -96,13 +105,17 @@ final class ImageCache {
         continue;
       }
       if (now - entry.resolvedAtNanos() < tagTtlNanos) {
-        metrics.cache(RegistryMetrics.TAG_CACHE, true);
-        List<ImageFacts> facts = facts(entry.digest());
+        if (counted) {
+          metrics.cache(RegistryMetrics.TAG_CACHE, true);
+        }
+        List<ImageFacts> facts = counted ? facts(entry.digest()) : images.getIfPresent(entry.digest());
         return facts != null ? Lookup.hit(new FetchedImage(entry.digest(), facts)) : new Lookup(null, entry.digest(), false);
       }
       stale = entry;
     }
-    metrics.cache(RegistryMetrics.TAG_CACHE, false);
+    if (counted) {
+      metrics.cache(RegistryMetrics.TAG_CACHE, false);
+    }
     return new Lookup(null, tag, stale != null);
   }
 

@@ -176,6 +176,12 @@ public class ImageResolver implements AutoCloseable {
     Deadline flightDeadline = Deadline.earlier(callerDeadline, imageDeadline);
     AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<ImageFetcher.Result> flight = flights.join(key, future -> {
+      // A flight for this key may have finished (and filled the cache) since our look-up above.
+      FetchedImage cached = cache.recheck(ref, candidates).hit();
+      if (cached != null) {
+        future.complete(new ImageFetcher.Result(cached, null));
+        return;
+      }
       started.set(true);
       start(new Flight(ref, endpoint, candidates, key, lookup, future, flightDeadline, callerDeadline.before(imageDeadline)));
     });

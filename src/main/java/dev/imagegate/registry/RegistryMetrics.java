@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -29,6 +30,7 @@ final class RegistryMetrics {
 
   private final MeterRegistry meters;
   private final Set<String> registries = ConcurrentHashMap.newKeySet();
+  private final Map<String, Counter> counters = new ConcurrentHashMap<>();
 
   RegistryMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -44,49 +46,38 @@ final class RegistryMetrics {
     String label = label(registry);
     fetches(label, "error").increment();
     timer(label).record(elapsed);
-    Counter.builder("imagegate.registry.errors")
-        .description("Image fetches that failed, by reason")
-        .tag("registry", label)
-        .tag("reason", reason.label())
-        .register(meters)
-        .increment();
+    counter("imagegate.registry.errors", "Image fetches that failed, by reason",
+        "registry", label, "reason", reason.label()).increment();
   }
 
   /** A request sent again after a transient failure. */
   void retry(String registry, String reason) {
-    Counter.builder("imagegate.registry.retries")
-        .description("Registry requests retried after a transient failure (within the retry budget and deadline)")
-        .tag("registry", label(registry))
-        .tag("reason", reason)
-        .register(meters)
-        .increment();
+    counter("imagegate.registry.retries",
+        "Registry requests retried after a transient failure (within the retry budget and deadline)",
+        "registry", label(registry), "reason", reason).increment();
   }
 
   /** A bearer token used: from the token cache, or fetched from the token service. */
   void token(String registry, boolean cached) {
-    Counter.builder("imagegate.registry.tokens")
-        .description("Bearer tokens used for registry requests, by where they came from")
-        .tag("registry", label(registry))
-        .tag("source", cached ? "cache" : "token_service")
-        .register(meters)
-        .increment();
+    counter("imagegate.registry.tokens", "Bearer tokens used for registry requests, by where they came from",
+        "registry", label(registry), "source", cached ? "cache" : "token_service").increment();
   }
 
+  /** Called on every admission: the counter is looked up in a map, not built anew. */
   void cache(String cache, boolean hit) {
-    Counter.builder("imagegate.cache.requests")
-        .description("Registry cache look-ups")
-        .tag("cache", cache)
-        .tag("result", hit ? "hit" : "miss")
-        .register(meters)
+    counter("imagegate.cache.requests", "Registry cache look-ups", "cache", cache, "result", hit ? "hit" : "miss")
         .increment();
   }
 
   private Counter fetches(String registry, String outcome) {
-    return Counter.builder("imagegate.registry.fetches")
-        .description("Image fetches from registries (cache misses)")
-        .tag("registry", registry)
-        .tag("outcome", outcome)
-        .register(meters);
+    return counter("imagegate.registry.fetches", "Image fetches from registries (cache misses)",
+        "registry", registry, "outcome", outcome);
+  }
+
+  /** One counter per name and tag values, registered once (tag sets are bounded: see {@link #label}). */
+  private Counter counter(String name, String description, String... tags) {
+    return counters.computeIfAbsent(name + '\0' + String.join("\0", tags),
+        key -> Counter.builder(name).description(description).tags(tags).register(meters));
   }
 
   private Timer timer(String registry) {
