@@ -23,14 +23,17 @@ public class AdmissionReviews {
   static final String KIND = "AdmissionReview";
 
   private final ObjectMapper mapper;
-  /** Reads the common case in one pass, the object straight into its kind's class ({@link TypedObjects}). */
+  /**
+   * Reads the common case in one pass, the object straight into its kind's class ({@link TypedObjects})
+   * and only the fields imagegate uses ({@link LeanModel}).
+   */
   private final ObjectReader typedReader;
   /** Resolved once: looking the serializer up per response cost as much as writing the response. */
   private final ObjectWriter replyWriter;
 
   public AdmissionReviews(ObjectMapper mapper) {
     this.mapper = mapper;
-    this.typedReader = mapper.copy().addMixIn(AdmissionRequest.class, TypedObjects.RequestMixin.class)
+    this.typedReader = LeanModel.applyTo(mapper.copy()).addMixIn(AdmissionRequest.class, TypedObjects.RequestMixin.class)
         .readerFor(AdmissionReview.class);
     this.replyWriter = mapper.writerFor(AdmissionReview.class);
   }

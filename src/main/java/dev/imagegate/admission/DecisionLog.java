@@ -42,7 +42,8 @@ public class DecisionLog {
       if (decision.skipped() != null) {
         json.writeStringField("skipped", decision.skipped());
       }
-      json.writeNumberField("durationMs", Math.round(nanos / 1e4) / 100.0);
+      json.writeFieldName("durationMs");
+      json.writeNumber(milliseconds(nanos));
       json.writeArrayFieldStart("violations");
       for (Finding f : decision.verdict().findings()) {
         json.writeStartObject();
@@ -60,5 +61,12 @@ public class DecisionLog {
       return;
     }
     LOG.info(out.toString());
+  }
+
+  /** Milliseconds with two decimals, e.g. {@code 1.07}: formatted by hand, a double's toString cost more than the rest of the line. */
+  static String milliseconds(long nanos) {
+    long hundredths = (Math.max(0, nanos) + 5_000) / 10_000;
+    long fraction = hundredths % 100;
+    return (hundredths / 100) + (fraction < 10 ? ".0" : ".") + fraction;
   }
 }

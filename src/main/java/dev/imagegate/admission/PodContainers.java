@@ -1,7 +1,6 @@
 package dev.imagegate.admission;
 
-import dev.imagegate.image.ImageReference;
-import dev.imagegate.image.InvalidReferenceException;
+import dev.imagegate.image.ParsedReferences;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
@@ -70,22 +69,16 @@ public final class PodContainers {
     Long runAsUser = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : pod == null ? null : pod.getRunAsUser();
     Boolean runAsNonRoot =
         own != null && own.getRunAsNonRoot() != null ? own.getRunAsNonRoot() : pod == null ? null : pod.getRunAsNonRoot();
-    List<EnvLiteral> literals = new ArrayList<>();
+    List<EnvLiteral> literals = List.of();
     for (EnvVar var : nullSafe(env)) {
       if (var.getValue() != null && var.getValueFrom() == null) {
+        literals = literals.isEmpty() ? new ArrayList<>() : literals;
         literals.add(new EnvLiteral(var.getName(), var.getValue()));
       }
     }
-    return new ContainerContext(name == null ? "" : name, kind, written, parseOrNull(written), runAsUser, runAsNonRoot,
-        hasProbe, literals);
-  }
-
-  private static ImageReference parseOrNull(String image) {
-    try {
-      return ImageReference.parse(image);
-    } catch (InvalidReferenceException e) {
-      return null; // the engine reports why, as an image-reference finding
-    }
+    // null for an invalid reference: the engine reports why, as an image-reference finding
+    return new ContainerContext(name == null ? "" : name, kind, written, ParsedReferences.parseOrNull(written), runAsUser,
+        runAsNonRoot, hasProbe, literals);
   }
 
   private static <T> List<T> nullSafe(List<T> list) {

@@ -10,10 +10,12 @@ import dev.imagegate.rules.secrets.Place;
 import dev.imagegate.rules.secrets.SecretDetector;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.util.Collections;
+import dev.imagegate.rules.ContainerContext.EnvLiteral;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -45,7 +47,7 @@ public class NoSecretsInEnvRule implements Rule {
    * Keyed by identity and weakly: an entry goes when the resolver's cache drops the facts. Holds
    * violations (names and kinds of secrets), never values.
    */
-  private final Cache<ImageFacts, Map<String, Violation>> imageSide =
+  private final Cache<ImageFacts, List<Violation>> imageSide =
       Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
 
   @Inject
@@ -66,23 +68,34 @@ public class NoSecretsInEnvRule implements Rule {
   /** One violation per variable and place, in the order image env, image history, pod env. */
   @Override
   public List<Violation> check(ContainerContext container, ImageFacts image) {
-    Map<String, Violation> fromImage = imageSide.get(image, this::imageViolations);
+    List<Violation> fromImage = imageSide.get(image, this::imageViolations);
     if (!options.checkPodEnv() || container.env().isEmpty()) {
-      return List.copyOf(fromImage.values());
+      return fromImage;
     }
-    Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>(fromImage);
-    container.env().stream().map(literal -> new EnvEntry(literal.name(), literal.value(), Place.POD_ENV))
-        .forEach(entry -> detect(entry, byKeyAndPlace));
-    return List.copyOf(byKeyAndPlace.values());
+    Map<String, Violation> fromPod = null; // built only when a literal holds a secret: rarely
+    for (EnvLiteral literal : container.env()) {
+      EnvEntry entry = new EnvEntry(literal.name(), literal.value(), Place.POD_ENV);
+      Optional<String> kind = detector.detect(entry);
+      if (kind.isPresent()) {
+        fromPod = fromPod == null ? new LinkedHashMap<>() : fromPod;
+        fromPod.putIfAbsent(entry.key(), violation(entry, kind.get()));
+      }
+    }
+    if (fromPod == null) {
+      return fromImage;
+    }
+    List<Violation> all = new ArrayList<>(fromImage);
+    all.addAll(fromPod.values());
+    return List.copyOf(all);
   }
 
   /** Image env, then history: the same for every container that runs the image. */
-  private Map<String, Violation> imageViolations(ImageFacts image) {
+  private List<Violation> imageViolations(ImageFacts image) {
     Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
     Stream.concat(image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV)),
             BuildHistory.entries(image.history()).stream())
         .forEach(entry -> detect(entry, byKeyAndPlace));
-    return byKeyAndPlace.isEmpty() ? Map.of() : Collections.unmodifiableMap(byKeyAndPlace);
+    return List.copyOf(byKeyAndPlace.values());
   }
 
   private void detect(EnvEntry entry, Map<String, Violation> byKeyAndPlace) {

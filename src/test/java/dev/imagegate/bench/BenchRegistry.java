@@ -26,6 +26,8 @@ public final class BenchRegistry {
       images.push("library/kong", "3.8", TestImages.kong());
       images.push("acme/api", "2.4.1", healthy);
       images.push("acme/migrate", "2.4.1", healthy);
+      images.push("acme/shop", "3.1.0", healthy);
+      images.push("acme/shop-migrations", "3.1.0", healthy);
       Files.writeString(config, """
           mode: enforce
           registries:
