@@ -4,9 +4,13 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.policy.Finding;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.io.IOException;
 import java.io.StringWriter;
+import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
@@ -17,10 +21,32 @@ import org.jboss.logging.Logger;
 public class DecisionLog {
   private static final Logger LOG = Logger.getLogger("imagegate.decision");
 
+  /** Lines queued before the caller waits for the writer. */
+  static final int QUEUE_LINES = 4_096;
+  /** How long the writer gathers lines after the first before writing them. */
+  static final Duration LINGER = Duration.ofMillis(5);
+
   private final ObjectMapper mapper;
+  private DecisionLineWriter writer;
 
   public DecisionLog(ObjectMapper mapper) {
     this.mapper = mapper;
+  }
+
+  /** Decision lines go to stdout through {@link DecisionLineWriter}, alone on their line, not through the console handler. */
+  void onStart(@Observes StartupEvent event) {
+    writer = new DecisionLineWriter(System.out, QUEUE_LINES, LINGER);
+    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(LOG.getName());
+    logger.setUseParentHandlers(false);
+    logger.addHandler(writer);
+  }
+
+  /** After the last request has been answered (graceful shutdown): every queued line is written. */
+  void onStop(@Observes ShutdownEvent event) {
+    if (writer != null) {
+      java.util.logging.Logger.getLogger(LOG.getName()).removeHandler(writer);
+      writer.close();
+    }
   }
 
   void record(AdmissionRequest request, Decision decision, long nanos) {

@@ -27,6 +27,11 @@ public class ValidateResource {
   /** The apiserver's default webhook timeout, used when it sends none. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+  /** The budget of the last timeout seen: the apiserver sends the same one on every call. */
+  private record Budget(String timeout, Duration budget) {}
+
+  private static volatile Budget lastBudget;
+
   private final AdmissionReviews reviews;
   private final AdmissionHandler handler;
   private final DecisionLog decisions;
@@ -92,6 +97,18 @@ public class ValidateResource {
    * answering (a fifth of it, at least 250 ms, at most 1 s).
    */
   static Duration budget(String timeout) {
+    Budget last = lastBudget;
+    if (last != null && last.timeout().equals(timeout)) {
+      return last.budget();
+    }
+    Duration budget = budgetOf(timeout);
+    if (timeout != null) {
+      lastBudget = new Budget(timeout, budget);
+    }
+    return budget;
+  }
+
+  private static Duration budgetOf(String timeout) {
     Duration total = DEFAULT_TIMEOUT;
     if (timeout != null && !timeout.isBlank()) {
       try {

@@ -27,7 +27,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.stream.Stream;
 
 /**
  * Judges the containers of one workload: applies exemptions and modes, asks the image source for
@@ -207,11 +206,25 @@ public class PolicyEngine {
   private record BatchKey(ImageReference reference, PullContext pod) {}
 
   private List<ContainerContext> judged(List<ContainerContext> containers) {
-    return containers.stream().filter(c -> !exemptImages.matches(c.image(), c.reference())).toList();
+    List<ContainerContext> judged = new ArrayList<>(containers.size());
+    for (ContainerContext container : containers) {
+      if (!exemptImages.matches(container.image(), container.reference())) {
+        judged.add(container);
+      }
+    }
+    return judged;
   }
 
   private boolean needsFetch(String namespace, ContainerContext container) {
-    return container.reference() != null && rulesFor(namespace, container).anyMatch(r -> r.rule().needsImage());
+    if (container.reference() == null) {
+      return false;
+    }
+    for (ConfiguredRule rule : rulesFor(namespace, container)) {
+      if (rule.rule().needsImage()) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private List<Finding> findings(String namespace, Mode namespaceMode, List<ContainerContext> judged,
@@ -249,7 +262,7 @@ public class PolicyEngine {
     if (unavailable != null) {
       findings.add(finding(container, IMAGE_UNAVAILABLE, unavailable, onErrorMode(base)));
     }
-    for (ConfiguredRule configured : rulesFor(namespace, container).toList()) {
+    for (ConfiguredRule configured : rulesFor(namespace, container)) {
       Rule rule = configured.rule();
       Mode mode = config.modeOf(rule.id(), namespaceMode);
       if (!rule.needsImage()) {
@@ -291,6 +304,15 @@ public class PolicyEngine {
 
   /** Runs a rule on each platform; a violation found on only some platforms says which. */
   private static List<String> acrossPlatforms(Rule rule, ContainerContext container, List<ImageFacts> platforms) {
+    if (platforms.size() == 1) { // the common case: nothing to tell apart
+      List<Violation> violations = rule.check(container, platforms.get(0));
+      if (violations.isEmpty()) {
+        return List.of();
+      }
+      if (violations.size() == 1) {
+        return List.of(violations.get(0).message());
+      }
+    }
     Map<String, List<String>> platformsByMessage = new LinkedHashMap<>();
     for (ImageFacts facts : platforms) {
       for (Violation violation : rule.check(container, facts)) {
@@ -303,8 +325,15 @@ public class PolicyEngine {
     return messages;
   }
 
-  private Stream<ConfiguredRule> rulesFor(String namespace, ContainerContext container) {
-    return rules.stream().filter(rule -> !rule.exempts(namespace, container));
+  /** The rules in force for this container (runs for every container of every admission: no stream). */
+  private List<ConfiguredRule> rulesFor(String namespace, ContainerContext container) {
+    List<ConfiguredRule> applying = new ArrayList<>(rules.size());
+    for (ConfiguredRule rule : rules) {
+      if (!rule.exempts(namespace, container)) {
+        applying.add(rule);
+      }
+    }
+    return applying;
   }
 
   /** A registry failure denies only when onError is deny, and never more strictly than the namespace's mode. */

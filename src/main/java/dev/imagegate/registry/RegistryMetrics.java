@@ -31,6 +31,8 @@ final class RegistryMetrics {
   private final MeterRegistry meters;
   private final Set<String> registries = ConcurrentHashMap.newKeySet();
   private final Map<String, Counter> counters = new ConcurrentHashMap<>();
+  /** Hit and miss counters by cache name: looked up on every image of every admission, so not by a built key. */
+  private final Map<String, Counter[]> cacheCounters = new ConcurrentHashMap<>();
 
   RegistryMetrics(MeterRegistry meters) {
     this.meters = meters;
@@ -65,8 +67,12 @@ final class RegistryMetrics {
 
   /** Called on every admission: the counter is looked up in a map, not built anew. */
   void cache(String cache, boolean hit) {
-    counter("imagegate.cache.requests", "Registry cache look-ups", "cache", cache, "result", hit ? "hit" : "miss")
+    cacheCounters.computeIfAbsent(cache, c -> new Counter[] {cacheCounter(c, "hit"), cacheCounter(c, "miss")})[hit ? 0 : 1]
         .increment();
+  }
+
+  private Counter cacheCounter(String cache, String result) {
+    return counter("imagegate.cache.requests", "Registry cache look-ups", "cache", cache, "result", result);
   }
 
   private Counter fetches(String registry, String outcome) {
