@@ -6,6 +6,8 @@
 #   bench/warm.sh                     # RUNS=3 DURATION=10 RATES="250 1000 2000"
 #   RUNS=5 DURATION=20 bench/warm.sh
 #   JFR=/tmp/imagegate.jfr bench/warm.sh   # also record a Java Flight Recorder profile of the server
+#   JAVA_OPTS="-XX:+UseSerialGC -Xmx384m" bench/warm.sh   # JVM options for the server
+#   BODIES="src/test/resources/reviews/pod-3-containers.json" bench/warm.sh   # only these reviews
 #
 # Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk).
 set -euo pipefail
@@ -39,28 +41,48 @@ grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
 
 start=$(date +%s%N)
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
-  java ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
+  java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
 IG_PID=$!
 until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.05; done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 url="https://127.0.0.1:$PORT/validate?timeout=10s"
-bodies=(bench/warm/pod-3-containers.json bench/warm/deployment-init.json)
+# Minimal reviews (only the fields that matter), and reviews as the apiserver sends them (defaults
+# applied, managedFields, kubectl's last-applied annotation, status): 1.1 KB against 5.7 and 7.1 KB.
+read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json bench/warm/deployment-init.json src/test/resources/reviews/pod-3-containers.json src/test/resources/reviews/deployment-init.json}"
 for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measuring
   for _ in $(seq 1 200); do curl -sk -o /dev/null -H 'Content-Type: application/json' --data-binary @"$body" "$url"; done
+  BODY=$body wrk -t1 -c"$CONNECTIONS" -d3s -s bench/warm/post.lua "$url" >/dev/null
 done
 wrk -t1 -c"$CONNECTIONS" -d5s "https://127.0.0.1:$PORT/healthz" >/dev/null
-BODY=${bodies[0]} wrk -t1 -c"$CONNECTIONS" -d5s -s bench/warm/post.lua "$url" >/dev/null
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 rps() { awk '/Requests\/sec/ {print $2}'; }
 
 echo "imagegate warm path: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
 echo "ready after start: ${ready_ms} ms (process start to /q/health/ready, measured by this script)"
-echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores)"
+echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores) JAVA_OPTS=${JAVA_OPTS:-none}"
+for body in "${bodies[@]}"; do   # what is measured: each review's answer
+  printf '%-48s %6s bytes -> %s\n' "$body" "$(wc -c < "$body")" \
+    "$(curl -sk -H 'Content-Type: application/json' --data-binary @"$body" "$url" | head -c 160)"
+done
 
-ceiling=$(for _ in $(seq 1 "$RUNS"); do wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps; done | median)
-printf '%-28s %10s req/s\n' "trivial GET /healthz" "$ceiling"
+# Saturation, interleaved: each run measures the trivial endpoint and then every review, so that a
+# review is compared with the ceiling of the same moment; the ratio is the median of the runs' ratios.
+for run in $(seq 1 "$RUNS"); do
+  t=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps)
+  echo "trivial $t $t"
+  for body in "${bodies[@]}"; do
+    echo "$body $(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps) $t"
+  done
+done > "$work/saturation.txt"
+saturation() { # name in saturation.txt, label
+  local sat ratio
+  sat=$(awk -v b="$1" '$1 == b {print $2}' "$work/saturation.txt" | median)
+  ratio=$(awk -v b="$1" '$1 == b {print 100 * $2 / $3}' "$work/saturation.txt" | median)
+  printf '%-34s %10s req/s  (%.0f%% of trivial)\n' "$2" "$sat" "$ratio"
+}
+saturation trivial "trivial GET /healthz"
 rates() { # body (empty: GET the trivial endpoint), url
   local body=$1 target=$2
   for rate in $RATES; do
@@ -79,9 +101,8 @@ rates() { # body (empty: GET the trivial endpoint), url
 }
 rates "" "https://127.0.0.1:$PORT/healthz"
 for body in "${bodies[@]}"; do
-  name=$(basename "$body" .json)
-  sat=$(for _ in $(seq 1 "$RUNS"); do BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps; done | median)
-  printf '%-28s %10s req/s  (%s%% of trivial)\n' "$name" "$sat" "$(awk -v a="$sat" -v b="$ceiling" 'BEGIN {printf "%.0f", 100*a/b}')"
+  name=$(basename "$(dirname "$body")")/$(basename "$body" .json)
+  saturation "$body" "$name"
   rates "$body" "$url"
 done
 echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f MiB", s/1048576}')"

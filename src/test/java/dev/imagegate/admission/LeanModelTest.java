@@ -19,13 +19,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The lean read of reviews keeps every field the admission path uses: what it makes of a real
- * apiserver review (containers to judge, pull context, mirror-pod check, Event target) is exactly
- * what the full fabric8 read makes of it, for every workload kind.
+ * The lean reads of reviews keep every field the admission path uses: what the streaming reader
+ * ({@link ReviewReader}) and the data-bound read with {@link LeanModel}'s mix-ins (its fallback) make
+ * of a real apiserver review (containers to judge, pull context, mirror-pod check, Event target) is
+ * exactly what the full fabric8 read makes of it, for every workload kind.
  */
 class LeanModelTest {
   private final ObjectMapper mapper = new ObjectMapper();
   private final AdmissionReviews reviews = new AdmissionReviews(mapper);
+  private final ReviewReader streaming = new ReviewReader(mapper.getFactory());
 
   @ParameterizedTest
   @ValueSource(strings = {"reviews/pod-3-containers.json", "reviews/deployment-init.json", "reviews/pod-create.json"})
@@ -54,25 +56,37 @@ class LeanModelTest {
     ObjectNode annotations = (ObjectNode) root.path("request").path("object").path("metadata").path("annotations");
     annotations.put(AdmissionHandler.MIRROR_POD_ANNOTATION, "c0ffee").put("kubectl.kubernetes.io/last-applied-configuration", "{}")
         .set("odd", mapper.createObjectNode().put("not", "a string"));
-    Pod pod = (Pod) reviews.read(mapper.writeValueAsBytes(root)).getRequest().getObject();
-    assertThat(pod.getMetadata().getAnnotations()).containsExactly(Map.entry(AdmissionHandler.MIRROR_POD_ANNOTATION, "c0ffee"));
+    byte[] body = mapper.writeValueAsBytes(root);
+    for (AdmissionReview review : new AdmissionReview[] {streaming.read(body), reviews.typed(body)}) {
+      Pod pod = (Pod) review.getRequest().getObject();
+      assertThat(pod.getMetadata().getAnnotations()).containsExactly(Map.entry(AdmissionHandler.MIRROR_POD_ANNOTATION, "c0ffee"));
+    }
   }
 
   @Test
   void whatNoRuleReadsIsNotBuilt() throws Exception {
-    Pod pod = (Pod) reviews.read(resource("reviews/pod-3-containers.json")).getRequest().getObject();
-    assertThat(pod.getMetadata().getManagedFields()).isEmpty();
-    assertThat(pod.getSpec().getVolumes()).isEmpty();
-    assertThat(pod.getSpec().getTolerations()).isEmpty();
-    assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull();
-    assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet()).isNull();
-    assertThat(pod.getStatus()).isNull();
-    assertThat(pod.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getAdditionalProperties()).isEmpty());
+    byte[] body = resource("reviews/pod-3-containers.json");
+    for (AdmissionReview review : new AdmissionReview[] {streaming.read(body), reviews.typed(body)}) {
+      Pod pod = (Pod) review.getRequest().getObject();
+      assertThat(pod.getMetadata().getManagedFields()).isEmpty();
+      assertThat(pod.getSpec().getVolumes()).isEmpty();
+      assertThat(pod.getSpec().getTolerations()).isEmpty();
+      assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull();
+      assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet()).isNull();
+      assertThat(pod.getStatus()).isNull();
+      assertThat(pod.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getAdditionalProperties()).isEmpty());
+    }
   }
 
   private void sameAsFullRead(byte[] body) throws Exception {
+    AdmissionReview fast = streaming.read(body);
+    assertThat(fast).as("the apiserver's shape is read by the streaming reader").isNotNull();
+    sameAsFullRead(body, fast);
+    sameAsFullRead(body, reviews.typed(body));
+  }
+
+  private void sameAsFullRead(byte[] body, AdmissionReview lean) throws Exception {
     AdmissionReview full = mapper.readValue(body, AdmissionReview.class);
-    AdmissionReview lean = reviews.read(body);
     var fullRequest = full.getRequest();
     var leanRequest = lean.getRequest();
     assertThat(leanRequest.getUid()).isEqualTo(fullRequest.getUid());
