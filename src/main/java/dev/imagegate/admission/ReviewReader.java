@@ -306,33 +306,44 @@ final class ReviewReader {
   }
 
   private static SecurityContext securityContext(JsonParser p) throws IOException, NotCanonical {
-    if (!startObject(p, p.nextToken())) {
+    RunAs runAs = runAs(p);
+    if (runAs == null) {
       return null;
     }
     SecurityContext context = new SecurityContext();
-    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-      switch (field) {
-        case "runAsUser" -> context.setRunAsUser(integer(p));
-        case "runAsNonRoot" -> context.setRunAsNonRoot(bool(p));
-        default -> skip(p);
-      }
-    }
+    context.setRunAsUser(runAs.user());
+    context.setRunAsNonRoot(runAs.nonRoot());
     return context;
   }
 
   private static PodSecurityContext podSecurityContext(JsonParser p) throws IOException, NotCanonical {
-    if (!startObject(p, p.nextToken())) {
+    RunAs runAs = runAs(p);
+    if (runAs == null) {
       return null;
     }
     PodSecurityContext context = new PodSecurityContext();
+    context.setRunAsUser(runAs.user());
+    context.setRunAsNonRoot(runAs.nonRoot());
+    return context;
+  }
+
+  /** What the rules read of a container's or a pod's security context. */
+  private record RunAs(Long user, Boolean nonRoot) {}
+
+  private static RunAs runAs(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    Long user = null;
+    Boolean nonRoot = null;
     for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
       switch (field) {
-        case "runAsUser" -> context.setRunAsUser(integer(p));
-        case "runAsNonRoot" -> context.setRunAsNonRoot(bool(p));
+        case "runAsUser" -> user = integer(p);
+        case "runAsNonRoot" -> nonRoot = bool(p);
         default -> skip(p);
       }
     }
-    return context;
+    return new RunAs(user, nonRoot);
   }
 
   /** Reads one element of a list; the parser is inside the element's object. */

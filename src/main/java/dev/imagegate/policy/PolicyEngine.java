@@ -304,20 +304,15 @@ public class PolicyEngine {
 
   /** Runs a rule on each platform; a violation found on only some platforms says which. */
   private static List<String> acrossPlatforms(Rule rule, ContainerContext container, List<ImageFacts> platforms) {
-    if (platforms.size() == 1) { // the common case: nothing to tell apart
-      List<Violation> violations = rule.check(container, platforms.get(0));
-      if (violations.isEmpty()) {
-        return List.of();
-      }
-      if (violations.size() == 1) {
-        return List.of(violations.get(0).message());
-      }
-    }
-    Map<String, List<String>> platformsByMessage = new LinkedHashMap<>();
+    Map<String, List<String>> platformsByMessage = null; // built only when there is a violation: rarely
     for (ImageFacts facts : platforms) {
       for (Violation violation : rule.check(container, facts)) {
+        platformsByMessage = platformsByMessage == null ? new LinkedHashMap<>() : platformsByMessage;
         platformsByMessage.computeIfAbsent(violation.message(), m -> new ArrayList<>()).add(facts.platform());
       }
+    }
+    if (platformsByMessage == null) {
+      return List.of();
     }
     List<String> messages = new ArrayList<>();
     platformsByMessage.forEach((message, where) ->
