@@ -9,7 +9,9 @@
 #   JAVA_OPTS="-XX:+UseSerialGC -Xmx384m" bench/warm.sh   # JVM options for the server
 #   BODIES="src/test/resources/reviews/pod-3-containers.json" bench/warm.sh   # only these reviews
 #
-# Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk).
+# Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk);
+# with h2load (apt-get install nghttp2-client) it also measures saturation over HTTP/2, which the
+# apiserver speaks to webhooks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${RUNS:-3}
@@ -105,4 +107,20 @@ for body in "${bodies[@]}"; do
   saturation "$body" "$name"
   rates "$body" "$url"
 done
+if command -v h2load >/dev/null; then
+  # HTTP/2 (what the apiserver uses): 4 connections, 16 concurrent streams each; interleaved as above.
+  h2rps() { awk '/finished in/ {print $4}'; }
+  for run in $(seq 1 "$RUNS"); do
+    t=$(h2load -D "$DURATION" -c 4 -m 16 "https://127.0.0.1:$PORT/healthz" 2>&1 | h2rps)
+    echo "trivial $t $t"
+    for body in "${bodies[@]}"; do
+      echo "$body $(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$url" 2>&1 | h2rps) $t"
+    done
+  done > "$work/saturation.txt"
+  echo "HTTP/2 (h2load -c 4 -m 16), saturation:"
+  saturation trivial "trivial GET /healthz"
+  for body in "${bodies[@]}"; do
+    saturation "$body" "$(basename "$(dirname "$body")")/$(basename "$body" .json)"
+  done
+fi
 echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f MiB", s/1048576}')"
