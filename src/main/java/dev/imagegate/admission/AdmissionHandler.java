@@ -2,16 +2,13 @@ package dev.imagegate.admission;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.config.Mode;
-import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.PolicyEngine;
-import dev.imagegate.policy.Verdict;
 import dev.imagegate.rules.ContainerContext;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -28,13 +25,11 @@ public class AdmissionHandler {
   private final PolicyEngine engine;
   private final ObjectMapper mapper;
   private final NamespaceModes namespaceModes;
-  private final ImageCap imageCap;
 
-  public AdmissionHandler(PolicyEngine engine, ObjectMapper mapper, NamespaceModes namespaceModes, ImageCap imageCap) {
+  public AdmissionHandler(PolicyEngine engine, ObjectMapper mapper, NamespaceModes namespaceModes) {
     this.engine = engine;
     this.mapper = mapper;
     this.namespaceModes = namespaceModes;
-    this.imageCap = imageCap;
   }
 
   CompletableFuture<Decision> decide(AdmissionRequest request, Duration budget) {
@@ -80,20 +75,8 @@ public class AdmissionHandler {
     if (containers.isEmpty()) {
       return done(Decision.skip(AdmissionResponses.allow(uid), "no new images"));
     }
-    ImageCap.Capped capped = imageCap.apply(containers, namespaceMode);
-    return engine.judge(namespace, namespaceMode, PodContainers.pullContext(namespace, spec), capped.judged(), budget)
-        .thenApply(verdict -> withCapFindings(verdict, capped.findings()))
+    return engine.judge(namespace, namespaceMode, PodContainers.pullContext(namespace, spec), containers, budget)
         .thenApply(verdict -> new Decision(AdmissionResponses.of(uid, verdict), verdict, null));
-  }
-
-  private static Verdict withCapFindings(Verdict verdict, List<Finding> capFindings) {
-    if (capFindings.isEmpty()) {
-      return verdict;
-    }
-    // First, so that it survives when a long denial message is cut
-    List<Finding> findings = new ArrayList<>(capFindings);
-    findings.addAll(verdict.findings());
-    return new Verdict(findings);
   }
 
   private HasMetadata read(Object object, WorkloadKind kind) {

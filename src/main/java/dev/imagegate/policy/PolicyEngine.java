@@ -49,12 +49,14 @@ public class PolicyEngine {
   private final List<ConfiguredRule> rules;
   private final ImageGlob exemptImages;
   private final ImageSource images;
+  private final ImageCap cap;
 
   @Inject
   public PolicyEngine(ImagegateConfig config, @All List<Rule> rules, ImageSource images) {
     this.config = config;
     this.images = images;
     this.exemptImages = new ImageGlob(config.exemptions().images());
+    this.cap = new ImageCap(config.limits().maxImagesPerRequest());
     this.rules = rules.stream()
         .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
         .map(rule -> new ConfiguredRule(rule, config))
@@ -124,7 +126,8 @@ public class PolicyEngine {
     if (namespaceMode == Mode.OFF) {
       return CompletableFuture.completedFuture(Verdict.CLEAN);
     }
-    List<ContainerContext> judged = judged(containers);
+    ImageCap.Capped capped = capped(containers, namespaceMode);
+    List<ContainerContext> judged = capped.judged();
     Map<ImageReference, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
     Deadline deadline = Deadline.after(budget);
     for (ContainerContext container : judged) {
@@ -136,7 +139,7 @@ public class PolicyEngine {
     String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
     return all.handle((ignored, error) -> null)
         .completeOnTimeout(null, Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS)
-        .thenApply(ignored -> new Verdict(findings(namespace, namespaceMode, judged, fetches, late)));
+        .thenApply(ignored -> new Verdict(capped.before(findings(namespace, namespaceMode, judged, fetches, late))));
   }
 
   /**
@@ -153,11 +156,15 @@ public class PolicyEngine {
     boolean perPod = config.registries().usePullSecrets();
     Semaphore permits = new Semaphore(Math.max(1, concurrency));
     Map<BatchKey, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
+    // Each workload within limits.maxImagesPerRequest, as at admission
+    List<ImageCap.Capped> cappedSubjects = new ArrayList<>(subjects.size());
     for (Subject subject : subjects) {
-      if (subject.namespaceMode() == Mode.OFF) {
+      ImageCap.Capped capped = subject.namespaceMode() == Mode.OFF ? null : capped(subject.containers(), subject.namespaceMode());
+      cappedSubjects.add(capped);
+      if (capped == null) {
         continue;
       }
-      for (ContainerContext container : judged(subject.containers())) {
+      for (ContainerContext container : capped.judged()) {
         BatchKey key = new BatchKey(container.reference(), perPod ? subject.pod() : null);
         if (!needsFetch(subject.namespace(), container) || fetches.containsKey(key)) {
           continue;
@@ -183,12 +190,14 @@ public class PolicyEngine {
     }
     String late = "no answer from the registry within " + timeout.toMillis() + "ms";
     List<Judgement> judgements = new ArrayList<>(subjects.size());
-    for (Subject subject : subjects) {
-      if (subject.namespaceMode() == Mode.OFF) {
+    for (int i = 0; i < subjects.size(); i++) {
+      Subject subject = subjects.get(i);
+      ImageCap.Capped capped = cappedSubjects.get(i);
+      if (capped == null) {
         judgements.add(new Judgement(Verdict.CLEAN, Map.of()));
         continue;
       }
-      List<ContainerContext> judged = judged(subject.containers());
+      List<ContainerContext> judged = capped.judged();
       Map<ImageReference, CompletableFuture<ResolvedImage>> mine = new LinkedHashMap<>();
       for (ContainerContext container : judged) {
         CompletableFuture<ResolvedImage> fetch = fetches.get(new BatchKey(container.reference(), perPod ? subject.pod() : null));
@@ -196,14 +205,19 @@ public class PolicyEngine {
           mine.put(container.reference(), fetch);
         }
       }
-      List<Finding> findings = findings(subject.namespace(), subject.namespaceMode(), judged, mine, late);
-      judgements.add(new Judgement(new Verdict(findings), outcomes(subject.namespace(), judged, findings)));
+      List<Finding> findings = capped.before(findings(subject.namespace(), subject.namespaceMode(), judged, mine, late));
+      judgements.add(new Judgement(new Verdict(findings), outcomes(subject.namespace(), judged, findings, !capped.findings().isEmpty())));
     }
     return judgements;
   }
 
   /** One image read in a batch: the image, and the pull context when pull secrets are in use. */
   private record BatchKey(ImageReference reference, PullContext pod) {}
+
+  /** The containers to judge: not exempt by {@code exemptions.images}, within {@code limits.maxImagesPerRequest}. */
+  private ImageCap.Capped capped(List<ContainerContext> containers, Mode namespaceMode) {
+    return cap.apply(judged(containers), () -> modeIn(IMAGE_UNAVAILABLE, namespaceMode));
+  }
 
   private List<ContainerContext> judged(List<ContainerContext> containers) {
     List<ContainerContext> judged = new ArrayList<>(containers.size());
@@ -277,7 +291,9 @@ public class PolicyEngine {
   }
 
   /** What each rule in force concluded about the workload, from its findings. */
-  private Map<String, RuleOutcome> outcomes(String namespace, List<ContainerContext> judged, List<Finding> findings) {
+  /** @param capped some containers were left out by {@code limits.maxImagesPerRequest}: a rule that reads images did not see them */
+  private Map<String, RuleOutcome> outcomes(String namespace, List<ContainerContext> judged, List<Finding> findings,
+      boolean capped) {
     Map<String, RuleOutcome> outcomes = new LinkedHashMap<>();
     for (ConfiguredRule configured : rules) {
       String id = configured.rule().id();
@@ -287,7 +303,7 @@ public class PolicyEngine {
         outcome = RuleOutcome.EXEMPT;
       } else if (findings.stream().anyMatch(f -> f.ruleId().equals(id))) {
         outcome = RuleOutcome.VIOLATED;
-      } else if (applies.stream().anyMatch(c -> c.reference() == null
+      } else if ((capped && configured.rule().needsImage()) || applies.stream().anyMatch(c -> c.reference() == null
           || (configured.rule().needsImage() && unavailable(findings, c)))) {
         outcome = RuleOutcome.NOT_EVALUATED;
       } else {

@@ -1,45 +1,46 @@
-package dev.imagegate.admission;
+package dev.imagegate.policy;
 
-import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
-import dev.imagegate.policy.Finding;
-import dev.imagegate.policy.ImageGlob;
-import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.rules.ContainerContext;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
- * {@code limits.maxImagesPerRequest}: at most that many distinct images of one request are read
- * from registries. Containers whose image comes after the first {@code max} distinct ones are not
- * judged; one {@code image-unavailable} finding (on the first of them) says how many and why, so a
- * pod of 10,000 distinct images gets its verdict at once instead of 10,000 registry reads.
+ * {@code limits.maxImagesPerRequest}: at most that many distinct images of one workload are read
+ * from registries, at admission and in the background audit alike. Containers whose image comes
+ * after the first {@code max} distinct ones are not judged; one {@code image-unavailable} finding
+ * (on the first of them) says how many and why, so a pod of 10,000 distinct images gets its verdict
+ * at once instead of 10,000 registry reads.
  *
- * <p>Counted: parseable references (by normalised name), not exempt by {@code exemptions.images}
- * (those are never read). Unparseable references and exempt images cost no registry work and are
- * always passed on.
+ * <p>Counted: parseable references (by normalised name) of containers not exempt by
+ * {@code exemptions.images} (the engine drops those before). Unparseable references cost no registry
+ * work and are always passed on.
  */
-@ApplicationScoped
-public class ImageCap {
+final class ImageCap {
   private final int max;
-  private final ImageGlob exempt;
-  private final PolicyEngine engine;
 
-  @Inject
-  public ImageCap(ImagegateConfig config, PolicyEngine engine) {
-    this.max = config.limits().maxImagesPerRequest();
-    this.exempt = new ImageGlob(config.exemptions().images());
-    this.engine = engine;
+  ImageCap(int max) {
+    this.max = max;
   }
 
   /** The containers to judge, and the finding for the ones left out (none when within the cap). */
-  public record Capped(List<ContainerContext> judged, List<Finding> findings) {}
+  record Capped(List<ContainerContext> judged, List<Finding> findings) {
+    /** The verdict's findings with the cap's first, so that it survives when a long denial message is cut. */
+    List<Finding> before(List<Finding> verdict) {
+      if (findings.isEmpty()) {
+        return verdict;
+      }
+      List<Finding> all = new ArrayList<>(findings);
+      all.addAll(verdict);
+      return all;
+    }
+  }
 
-  public Capped apply(List<ContainerContext> containers, Mode namespaceMode) {
+  /** @param findingMode the mode of an {@code image-unavailable} finding here; asked only when the cap is hit */
+  Capped apply(List<ContainerContext> containers, Supplier<Mode> findingMode) {
     if (containers.size() <= max) {
       return new Capped(containers, List.of()); // the usual pod: nothing to count
     }
@@ -49,7 +50,7 @@ public class ImageCap {
     ContainerContext firstLeftOut = null;
     int leftOut = 0;
     for (ContainerContext container : containers) {
-      if (container.reference() == null || exempt.matches(container.image(), container.reference())) {
+      if (container.reference() == null) {
         judged.add(container);
         continue;
       }
@@ -73,7 +74,7 @@ public class ImageCap {
         + " with " + over.size() + (over.size() == 1 ? " image" : " images")
         + " past the first " + max + " not read nor judged; use fewer images per workload";
     Finding finding = new Finding(firstLeftOut.name(), firstLeftOut.image(), PolicyEngine.IMAGE_UNAVAILABLE, message,
-        engine.modeIn(PolicyEngine.IMAGE_UNAVAILABLE, namespaceMode));
+        findingMode.get());
     return new Capped(judged, List.of(finding));
   }
 }
