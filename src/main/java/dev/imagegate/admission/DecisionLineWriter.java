@@ -8,7 +8,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.TimeUnit;
 import java.util.logging.ErrorManager;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -19,12 +18,16 @@ import java.util.logging.LogRecord;
  *
  * <p>Performance: a console handler writes and flushes each record on its own, and an asynchronous
  * one also wakes its thread for each: together ~15 µs of CPU per admission, a quarter of a cached
- * admission (docs/benchmarks.md). Here the caller only queues the line; the writer thread wakes for
- * the first line, waits {@code linger} for more, and writes them all in one call. A line is on
- * stdout at most {@code linger} (plus the write) after its decision. Nothing is dropped: when the
- * queue is full the caller waits, and {@link #close()} writes what is queued before returning.
+ * admission (docs/benchmarks.md). Here the caller only queues the line, and never wakes a thread:
+ * the writer looks at the queue every {@code linger} and writes what it finds in one call, so a
+ * line is on stdout at most {@code linger} (plus the write) after its decision; while nothing comes
+ * it looks less often, up to {@link #IDLE_POLL} apart. Nothing is dropped: when the queue is full
+ * the caller waits, and {@link #close()} writes what is queued before returning.
  */
 final class DecisionLineWriter extends Handler {
+  /** The longest the writer sleeps while no decision comes. */
+  static final Duration IDLE_POLL = Duration.ofMillis(100);
+
   private final BlockingQueue<String> lines;
   private final OutputStream out;
   private final Duration linger;
@@ -65,20 +68,21 @@ final class DecisionLineWriter extends Handler {
 
   private void run() {
     List<String> batch = new ArrayList<>();
+    long lingerMillis = Math.max(1, linger.toMillis());
+    long sleepMillis = lingerMillis;
     while (!closed || !lines.isEmpty()) {
       try {
-        String first = lines.poll(100, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
-        }
-        batch.add(first);
-        if (!closed) {
-          Thread.sleep(linger.toMillis()); // let the burst that woke us queue up behind it
-        }
+        // Polled, not awaited: a caller that queues a line never has to wake this thread
+        Thread.sleep(sleepMillis);
       } catch (InterruptedException e) {
-        // close() interrupts the linger: write what is queued
+        // close() interrupts the sleep: write what is queued
       }
       lines.drainTo(batch);
+      if (batch.isEmpty()) {
+        sleepMillis = Math.min(sleepMillis * 2, IDLE_POLL.toMillis());
+        continue;
+      }
+      sleepMillis = lingerMillis;
       write(batch);
       batch.clear();
     }

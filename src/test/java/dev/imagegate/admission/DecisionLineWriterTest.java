@@ -64,15 +64,19 @@ class DecisionLineWriterTest {
   }
 
   @Test
-  void aLoneLineIsWrittenWithoutWaitingForMore() throws Exception {
+  void aLoneLineIsWrittenSoonAfterAnIdleSpell() throws Exception {
     Recording out = new Recording();
     DecisionLineWriter writer = new DecisionLineWriter(out, 16, Duration.ofMillis(5));
+    Thread.sleep(500); // the writer now polls at its idle pace
+    long queued = System.nanoTime();
     writer.publish(line("{\"decision\":\"allowed\"}"));
     long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
     while (out.text().isEmpty() && System.nanoTime() < deadline) {
       Thread.sleep(5);
     }
     assertThat(out.text()).isEqualTo("{\"decision\":\"allowed\"}\n");
+    assertThat(Duration.ofNanos(System.nanoTime() - queued)).as("within the idle poll, with room for a slow machine")
+        .isLessThan(DecisionLineWriter.IDLE_POLL.multipliedBy(20));
     writer.close();
   }
 
