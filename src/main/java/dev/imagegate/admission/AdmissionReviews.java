@@ -27,8 +27,8 @@ public class AdmissionReviews {
   /** Reads the apiserver's own shape of review fastest ({@link ReviewReader}); null for anything else. */
   private final ReviewReader streaming;
   /**
-   * Reads the common case in one pass, the object straight into its kind's class ({@link TypedObjects})
-   * and only the fields imagegate uses ({@link LeanModel}).
+   * Reads what the streaming reader leaves (an object before its kind, other JSON types…) in one
+   * pass, the object straight into its kind's class ({@link TypedObjects}), as fabric8 models it.
    */
   private final ObjectReader typedReader;
   /** Resolved once: looking the serializer up per response cost as much as writing the response. */
@@ -39,7 +39,7 @@ public class AdmissionReviews {
     // Not interned: names are compared with equals, and interning each new one (a managedFields key
     // with a uid, say) would grow the JVM's string table with every new object.
     this.streaming = new ReviewReader(mapper.getFactory().copy().disable(JsonFactory.Feature.INTERN_FIELD_NAMES));
-    this.typedReader = LeanModel.applyTo(mapper.copy()).addMixIn(AdmissionRequest.class, TypedObjects.RequestMixin.class)
+    this.typedReader = mapper.copy().addMixIn(AdmissionRequest.class, TypedObjects.RequestMixin.class)
         .readerFor(AdmissionReview.class);
     this.replyWriter = mapper.writerFor(AdmissionReview.class);
   }

@@ -1,6 +1,5 @@
 package dev.imagegate.admission;
 
-import com.fasterxml.jackson.annotation.JsonIncludeProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
@@ -26,10 +25,8 @@ final class TypedObjects {
 
   /**
    * Jackson mix-in for fabric8's {@code AdmissionRequest}: on the fields and on the setters, since
-   * Jackson takes a setter's annotations over a field's when it deserializes. Only the fields the
-   * admission path reads are parsed ({@link LeanModel}).
+   * Jackson takes a setter's annotations over a field's when it deserializes.
    */
-  @JsonIncludeProperties({"uid", "kind", "subResource", "name", "namespace", "operation", "object", "oldObject", "dryRun"})
   abstract static class RequestMixin {
     @JsonProperty("kind")
     @JsonDeserialize(using = RememberKind.class)

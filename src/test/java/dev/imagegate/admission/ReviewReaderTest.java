@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The streaming reader takes only the apiserver's shape of review and hands anything else to the
  * general read, which answers as it always did. (That it reads the apiserver's shape exactly as the
- * full model does is {@link LeanModelTest}.)
+ * full model does is {@link ReviewReaderFullModelTest}.)
  */
 class ReviewReaderTest {
   private final ObjectMapper mapper = new ObjectMapper();
