@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
 # Warm-path benchmark: the packaged imagegate over HTTPS with keep-alive, registry caches warm.
-# Prints throughput at saturation (wrk) beside a trivial endpoint of the same server, and latency
-# percentiles at fixed request rates (wrk with bench/warm/rate.lua), each the median of RUNS runs. See docs/benchmarks.md.
+# Prints throughput at saturation (wrk) beside two references on the same server — the trivial
+# GET /healthz (the ceiling) and a no-op POST that takes the same body as /validate and ignores it
+# (the floor of any admission with that body) — and latency percentiles at fixed request rates (wrk
+# with bench/warm/rate.lua), each the median of RUNS runs. See docs/benchmarks.md.
+# The package measured is a benchmark build in target/bench-app: the product plus /bench/noop
+# (NoopReviewResource, only in builds made with -Dimagegate.bench.noop-endpoint=true).
 #
 #   bench/warm.sh                     # RUNS=3 DURATION=10 RATES="250 1000 2000"
 #   RUNS=5 DURATION=20 bench/warm.sh
 #   JFR=/tmp/imagegate.jfr bench/warm.sh   # also record a Java Flight Recorder profile of the server
 #   JAVA_OPTS="-XX:+UseSerialGC -Xmx384m" bench/warm.sh   # JVM options for the server
 #   BODIES="src/test/resources/reviews/pod-3-containers.json" bench/warm.sh   # only these reviews
+#   FLOOR_RATES="250 1000" bench/warm.sh   # fixed rates for the no-op too (default 1000)
 #
 # Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk);
 # with h2load (apt-get install nghttp2-client) it also measures saturation over HTTP/2, which the
@@ -18,10 +23,11 @@ RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 RATES=${RATES:-"250 1000 2000"}
 CONNECTIONS=${CONNECTIONS:-32}
+FLOOR_RATES=${FLOOR_RATES:-1000}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
 
-mvn -q -B package -DskipTests
+mvn -q -B package -DskipTests -Dimagegate.bench.noop-endpoint=true -Dquarkus.package.output-directory=bench-app
 mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 
 work=$(mktemp -d)
@@ -43,18 +49,20 @@ grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
 
 start=$(date +%s%N)
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
-  java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
+  java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/bench-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
 IG_PID=$!
 until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.05; done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 url="https://127.0.0.1:$PORT/validate?timeout=10s"
+noop="https://127.0.0.1:$PORT/bench/noop?timeout=10s"
 # Minimal reviews (only the fields that matter), and reviews as the apiserver sends them (defaults
 # applied, managedFields, kubectl's last-applied annotation, status): 1.1 KB against 5.7 and 7.1 KB.
 read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json bench/warm/deployment-init.json src/test/resources/reviews/pod-3-containers.json src/test/resources/reviews/deployment-init.json}"
 for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measuring
   for _ in $(seq 1 200); do curl -sk -o /dev/null -H 'Content-Type: application/json' --data-binary @"$body" "$url"; done
   BODY=$body wrk -t1 -c"$CONNECTIONS" -d3s -s bench/warm/post.lua "$url" >/dev/null
+  BODY=$body wrk -t1 -c"$CONNECTIONS" -d3s -s bench/warm/post.lua "$noop" >/dev/null
 done
 wrk -t1 -c"$CONNECTIONS" -d5s "https://127.0.0.1:$PORT/healthz" >/dev/null
 
@@ -69,25 +77,33 @@ for body in "${bodies[@]}"; do   # what is measured: each review's answer
     "$(curl -sk -H 'Content-Type: application/json' --data-binary @"$body" "$url" | head -c 160)"
 done
 
-# Saturation, interleaved: each run measures the trivial endpoint and then every review, so that a
-# review is compared with the ceiling of the same moment; the ratio is the median of the runs' ratios.
+# Saturation, interleaved: each run measures the trivial endpoint, then every review and the no-op
+# with the same body, so that each is compared with references of the same moment; a ratio is the
+# median of the runs' ratios. Lines: name req/s trivial-req/s [noop-req/s].
 for run in $(seq 1 "$RUNS"); do
   t=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps)
-  echo "trivial $t $t"
+  echo "trivial $t $t $t"
   for body in "${bodies[@]}"; do
-    echo "$body $(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps) $t"
+    v=$(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps)
+    n=$(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$noop" | rps)
+    echo "$body $v $t $n"
+    echo "noop:$body $n $t $n"
   done
 done > "$work/saturation.txt"
 saturation() { # name in saturation.txt, label
-  local sat ratio
+  local sat ratio floor
   sat=$(awk -v b="$1" '$1 == b {print $2}' "$work/saturation.txt" | median)
   ratio=$(awk -v b="$1" '$1 == b {print 100 * $2 / $3}' "$work/saturation.txt" | median)
-  printf '%-34s %10s req/s  (%.0f%% of trivial)\n' "$2" "$sat" "$ratio"
+  floor=$(awk -v b="$1" '$1 == b {print 100 * $2 / $4}' "$work/saturation.txt" | median)
+  case $1 in
+    trivial | noop:*) printf '%-34s %10s req/s  (%.0f%% of trivial)\n' "$2" "$sat" "$ratio" ;;
+    *) printf '%-34s %10s req/s  (%.0f%% of trivial, %.0f%% of the no-op with the same body)\n' "$2" "$sat" "$ratio" "$floor" ;;
+  esac
 }
 saturation trivial "trivial GET /healthz"
-rates() { # body (empty: GET the trivial endpoint), url
+rates() { # body (empty: GET the trivial endpoint), url, [rates]
   local body=$1 target=$2
-  for rate in $RATES; do
+  for rate in ${3:-$RATES}; do
     # Fixed rate: 50 connections, each pausing between answer and next request (bench/warm/rate.lua).
     for run in $(seq 1 "$RUNS"); do
       BODY=$body RATE=$rate CONNECTIONS_PER_THREAD=50 wrk -t1 -c50 -d"${DURATION}s" -s bench/warm/rate.lua "$target" \
@@ -106,21 +122,27 @@ for body in "${bodies[@]}"; do
   name=$(basename "$(dirname "$body")")/$(basename "$body" .json)
   saturation "$body" "$name"
   rates "$body" "$url"
+  saturation "noop:$body" "  no-op, same body"
+  rates "$body" "$noop" "$FLOOR_RATES"
 done
 if command -v h2load >/dev/null; then
   # HTTP/2 (what the apiserver uses): 4 connections, 16 concurrent streams each; interleaved as above.
   h2rps() { awk '/finished in/ {print $4}'; }
   for run in $(seq 1 "$RUNS"); do
     t=$(h2load -D "$DURATION" -c 4 -m 16 "https://127.0.0.1:$PORT/healthz" 2>&1 | h2rps)
-    echo "trivial $t $t"
+    echo "trivial $t $t $t"
     for body in "${bodies[@]}"; do
-      echo "$body $(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$url" 2>&1 | h2rps) $t"
+      v=$(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$url" 2>&1 | h2rps)
+      n=$(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$noop" 2>&1 | h2rps)
+      echo "$body $v $t $n"
+      echo "noop:$body $n $t $n"
     done
   done > "$work/saturation.txt"
   echo "HTTP/2 (h2load -c 4 -m 16), saturation:"
   saturation trivial "trivial GET /healthz"
   for body in "${bodies[@]}"; do
     saturation "$body" "$(basename "$(dirname "$body")")/$(basename "$body" .json)"
+    saturation "noop:$body" "  no-op, same body"
   done
 fi
 echo "heap used after the run: $(curl -s "http://127.0.0.1:$MPORT/q/metrics" | awk '/^jvm_memory_used_bytes\{area="heap"/ {s+=$NF} END {printf "%.1f MiB", s/1048576}')"

@@ -1,0 +1,36 @@
+package dev.imagegate.admission;
+
+import io.quarkus.arc.properties.IfBuildProperty;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * {@code POST /bench/noop}, in benchmark builds only: takes a review's body exactly as {@code
+ * /validate} does (same signature, thread and writer) and answers a fixed "allowed" without reading
+ * it. What is left is the floor of any admission on this server — TLS, HTTP, Quarkus REST and the
+ * body itself — which {@code bench/warm.sh} measures beside {@code /validate}. Present only when
+ * built with {@code -Dimagegate.bench.noop-endpoint=true} (the script builds such a package in
+ * {@code target/bench-app}); the product build has no such endpoint.
+ */
+@IfBuildProperty(name = "imagegate.bench.noop-endpoint", stringValue = "true")
+@Path("/bench/noop")
+public class NoopReviewResource {
+  private static final byte[] ANSWER = ("{\"apiVersion\":\"" + AdmissionReviews.API_VERSION + "\",\"kind\":\""
+      + AdmissionReviews.KIND + "\",\"response\":{\"allowed\":true,\"uid\":\"00000000-0000-0000-0000-000000000000\"}}")
+      .getBytes(StandardCharsets.UTF_8);
+
+  @POST
+  @Consumes(MediaType.WILDCARD)
+  @Produces(MediaType.APPLICATION_JSON)
+  public CompletionStage<Response> noop(@QueryParam("timeout") String timeout, byte[] body) {
+    return CompletableFuture.completedFuture(Response.ok(ANSWER, MediaType.APPLICATION_JSON_TYPE).build());
+  }
+}
