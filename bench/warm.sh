@@ -67,7 +67,6 @@ done
 wrk -t1 -c"$CONNECTIONS" -d5s "https://127.0.0.1:$PORT/healthz" >/dev/null
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-rps() { awk '/Requests\/sec/ {print $2}'; }
 
 echo "imagegate warm path: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
 echo "ready after start: ${ready_ms} ms (process start to /q/health/ready, measured by this script)"
@@ -79,17 +78,24 @@ done
 
 # Saturation, interleaved: each run measures the trivial endpoint, then every review and the no-op
 # with the same body, so that each is compared with references of the same moment; a ratio is the
-# median of the runs' ratios. Lines: name req/s trivial-req/s [noop-req/s].
-for run in $(seq 1 "$RUNS"); do
-  t=$(wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" "https://127.0.0.1:$PORT/healthz" | rps)
-  echo "trivial $t $t $t"
-  for body in "${bodies[@]}"; do
-    v=$(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$url" | rps)
-    n=$(BODY=$body wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" -s bench/warm/post.lua "$noop" | rps)
-    echo "$body $v $t $n"
-    echo "noop:$body $n $t $n"
-  done
-done > "$work/saturation.txt"
+# median of the runs' ratios. Lines: name req/s trivial-req/s noop-req/s.
+interleaved() { # measure: a command printing the req/s of "url [body]"
+  local measure=$1 t v n
+  for run in $(seq 1 "$RUNS"); do
+    t=$($measure "https://127.0.0.1:$PORT/healthz")
+    echo "trivial $t $t $t"
+    for body in "${bodies[@]}"; do
+      v=$($measure "$url" "$body")
+      n=$($measure "$noop" "$body")
+      echo "$body $v $t $n"
+      echo "noop:$body $n $t $n"
+    done
+  done > "$work/saturation.txt"
+}
+wrk_rps() { BODY=${2:-} wrk -t1 -c"$CONNECTIONS" -d"${DURATION}s" ${2:+-s bench/warm/post.lua} "$1" | awk '/Requests\/sec/ {print $2}'; }
+# HTTP/2 (what the apiserver uses): 4 connections, 16 concurrent streams each.
+h2_rps() { h2load -D "$DURATION" -c 4 -m 16 ${2:+-d "$2" -H 'content-type: application/json'} "$1" 2>&1 | awk '/finished in/ {print $4}'; }
+interleaved wrk_rps
 saturation() { # name in saturation.txt, label
   local sat ratio floor
   sat=$(awk -v b="$1" '$1 == b {print $2}' "$work/saturation.txt" | median)
@@ -126,18 +132,7 @@ for body in "${bodies[@]}"; do
   rates "$body" "$noop" "$FLOOR_RATES"
 done
 if command -v h2load >/dev/null; then
-  # HTTP/2 (what the apiserver uses): 4 connections, 16 concurrent streams each; interleaved as above.
-  h2rps() { awk '/finished in/ {print $4}'; }
-  for run in $(seq 1 "$RUNS"); do
-    t=$(h2load -D "$DURATION" -c 4 -m 16 "https://127.0.0.1:$PORT/healthz" 2>&1 | h2rps)
-    echo "trivial $t $t $t"
-    for body in "${bodies[@]}"; do
-      v=$(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$url" 2>&1 | h2rps)
-      n=$(h2load -D "$DURATION" -c 4 -m 16 -d "$body" -H 'content-type: application/json' "$noop" 2>&1 | h2rps)
-      echo "$body $v $t $n"
-      echo "noop:$body $n $t $n"
-    done
-  done > "$work/saturation.txt"
+  interleaved h2_rps
   echo "HTTP/2 (h2load -c 4 -m 16), saturation:"
   saturation trivial "trivial GET /healthz"
   for body in "${bodies[@]}"; do
