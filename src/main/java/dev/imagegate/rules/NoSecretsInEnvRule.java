@@ -89,13 +89,26 @@ public class NoSecretsInEnvRule implements Rule {
     return List.copyOf(all);
   }
 
-  /** Image env, then history: the same for every container that runs the image. */
+  /**
+   * Image env, then history: the same for every container that runs the image. Then what was left
+   * unread: a secret past the parser's limits would go unseen, so such an image cannot pass as clean.
+   */
   private List<Violation> imageViolations(ImageFacts image) {
     Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
     Stream.concat(image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV)),
             BuildHistory.entries(image.history()).stream())
         .forEach(entry -> detect(entry, byKeyAndPlace));
-    return List.copyOf(byKeyAndPlace.values());
+    List<Violation> violations = new ArrayList<>(byKeyAndPlace.values());
+    unchecked("image env", image.envOmitted(), image.env().size(), "entries", violations);
+    unchecked("image history", image.historyOmitted(), image.history().size(), "lines", violations);
+    return List.copyOf(violations);
+  }
+
+  private static void unchecked(String place, int omitted, int checked, String what, List<Violation> violations) {
+    if (omitted > 0) {
+      violations.add(new Violation(ID, place + ": " + omitted + " of " + (checked + omitted) + " " + what
+          + " not checked for secrets (past the first " + checked + "); build with fewer"));
+    }
   }
 
   private void detect(EnvEntry entry, Map<String, Violation> byKeyAndPlace) {

@@ -4,13 +4,17 @@ import static dev.imagegate.rules.Containers.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.rules.secrets.BuildHistory;
 import dev.imagegate.rules.secrets.EnvEntry;
 import dev.imagegate.rules.secrets.Place;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -69,6 +73,28 @@ class NoSecretsInEnvRuleTest {
             "ENV in image history \"OLD_API_KEY\" holds an API key" + FROM_SECRET,
             "build argument in history \"GITHUB_TOKEN\" holds a GitHub token" + SECRET_MOUNT,
             "build argument in history \"SENTRY_AUTH_TOKEN\" holds a token" + SECRET_MOUNT);
+  }
+
+  @Test
+  void imageWithMoreEnvAndHistoryThanCheckedIsNotPassedAsClean() throws Exception {
+    // 1,500 env entries and 1,200 history lines, a secret among the checked ones: the parser keeps 1,000 of each.
+    String env = IntStream.range(0, 1_500).mapToObj(i -> i == 10 ? "\"AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\"" : "\"K" + i + "=v\"")
+        .collect(Collectors.joining(","));
+    String history = IntStream.range(0, 1_200).mapToObj(i -> "{\"created_by\":\"RUN step " + i + "\"}").collect(Collectors.joining(","));
+    ImageFacts image = ImageConfigParser.parse("linux/amd64", "sha256:" + "5".repeat(64),
+        ("{\"config\":{\"User\":\"1000\",\"Env\":[" + env + "]},\"history\":[" + history + "]}").getBytes(StandardCharsets.UTF_8));
+
+    assertThat(messages(container().build(), image)).containsExactly(
+        "image env \"AWS_ACCESS_KEY_ID\" holds an AWS access key id" + FROM_SECRET,
+        "image env: 500 of 1500 entries not checked for secrets (past the first 1000); build with fewer",
+        "image history: 200 of 1200 lines not checked for secrets (past the first 1000); build with fewer");
+  }
+
+  @Test
+  void imageWhoseEnvOverflowsTheCharacterBudgetSaysHowManyEntriesWereLeftOut() {
+    ImageFacts image = new ImageFacts("linux/amd64", "sha256:" + "6".repeat(64), "1000", null, List.of("A=1", "BIG=x"), List.of(), 3, 0);
+    assertThat(messages(container().build(), image)).containsExactly(
+        "image env: 3 of 5 entries not checked for secrets (past the first 2); build with fewer");
   }
 
   @Test
