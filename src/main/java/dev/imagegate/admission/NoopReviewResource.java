@@ -8,7 +8,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -23,14 +22,17 @@ import java.util.concurrent.CompletionStage;
 @IfBuildProperty(name = "imagegate.bench.noop-endpoint", stringValue = "true")
 @Path("/bench/noop")
 public class NoopReviewResource {
-  private static final byte[] ANSWER = ("{\"apiVersion\":\"" + AdmissionReviews.API_VERSION + "\",\"kind\":\""
-      + AdmissionReviews.KIND + "\",\"response\":{\"allowed\":true,\"uid\":\"00000000-0000-0000-0000-000000000000\"}}")
-      .getBytes(StandardCharsets.UTF_8);
+  /** Written once: the no-op must cost nothing per request but receiving the body and answering. */
+  private final byte[] answer;
+
+  public NoopReviewResource(AdmissionReviews reviews) {
+    this.answer = reviews.replyBytes(AdmissionResponses.allow("00000000-0000-0000-0000-000000000000"));
+  }
 
   @POST
   @Consumes(MediaType.WILDCARD)
   @Produces(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> noop(@QueryParam("timeout") String timeout, byte[] body) {
-    return CompletableFuture.completedFuture(Response.ok(ANSWER, MediaType.APPLICATION_JSON_TYPE).build());
+    return CompletableFuture.completedFuture(Response.ok(answer, MediaType.APPLICATION_JSON_TYPE).build());
   }
 }
