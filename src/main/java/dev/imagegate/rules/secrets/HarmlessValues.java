@@ -12,6 +12,9 @@ final class HarmlessValues {
   /** Counts, lengths, lifetimes and ports: a short number is configuration, not a credential. */
   private static final Pattern SHORT_NUMBER = Pattern.compile("-?\\d{1,10}");
 
+  /** A lifetime written with its unit, as Go and most configs take it: {@code 15m}, {@code 1h30m}, {@code 7d}. */
+  private static final Pattern DURATION = Pattern.compile("(?:\\d{1,10}(?:ns|us|ms|s|m|h|d|w)){1,4}");
+
   /** Where a secret is kept (a mounted Secret, a key file), not the secret; also the shell's {@code PWD}. */
   private static final Pattern PATH = Pattern.compile("(?:/|\\./|\\.\\./|~/|[A-Za-z]:\\\\)\\S*");
 
@@ -32,12 +35,13 @@ final class HarmlessValues {
 
   private HarmlessValues() {}
 
-  /** Not a secret: blank, a boolean, a short number, a path, or a placeholder. */
+  /** Not a secret: blank, a boolean, a short number or duration, a path, or a placeholder. */
   static boolean isHarmless(String value) {
     String v = unquote(value.strip());
     return v.isEmpty()
         || BOOLEANS.contains(v.toLowerCase(Locale.ROOT))
         || SHORT_NUMBER.matcher(v).matches()
+        || DURATION.matcher(v).matches()
         || PATH.matcher(v).matches()
         || isPlaceholder(v);
   }

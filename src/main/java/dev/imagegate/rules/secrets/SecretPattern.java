@@ -24,7 +24,9 @@ public record SecretPattern(String id, String description, Pattern regex, List<S
           of("aws-access-key-id", "an AWS access key id", "\\b(?:AKIA|ASIA)[0-9A-Z]{16}\\b", List.of("AKIA", "ASIA")),
           of("github-token", "a GitHub token", "\\bgh[opusr]_[A-Za-z0-9]{36}\\b", List.of("gh")),
           of("github-fine-grained-token", "a GitHub token", "\\bgithub_pat_[A-Za-z0-9_]{22,255}", List.of("github_pat_")),
-          of("gitlab-token", "a GitLab token", "\\bglpat-[A-Za-z0-9_\\-]{20,}", List.of("glpat-")),
+          // personal/project/group access, runner authentication, pipeline trigger and deploy tokens
+          of("gitlab-token", "a GitLab token", "\\bgl(?:pat|rt|ptt|dt)-[A-Za-z0-9_\\-]{20,}",
+              List.of("glpat-", "glrt-", "glptt-", "gldt-")),
           of("slack-token", "a Slack token", "\\bxox[baprs]-[A-Za-z0-9\\-]{10,}", List.of("xox")),
           of(
               "slack-webhook",

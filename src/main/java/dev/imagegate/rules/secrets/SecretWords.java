@@ -23,14 +23,23 @@ final class SecretWords {
 
   /** Two-word names; {@code API_KEY}, {@code apiKey} and {@code APIKEY} all name an API key. */
   static final Map<String, String> PHRASES =
-      Map.of(
-          "API KEY", "an API key",
-          "PRIVATE KEY", "a private key",
-          "ACCESS KEY", "an access key",
-          "SECRET KEY", "a secret key",
-          "SIGNING KEY", "a signing key",
-          "ENCRYPTION KEY", "an encryption key",
-          "MASTER KEY", "a master key");
+      Map.ofEntries(
+          entry("API KEY", "an API key"),
+          entry("PRIVATE KEY", "a private key"),
+          entry("ACCESS KEY", "an access key"),
+          entry("SECRET KEY", "a secret key"),
+          entry("SIGNING KEY", "a signing key"),
+          entry("ENCRYPTION KEY", "an encryption key"),
+          entry("MASTER KEY", "a master key"),
+          // WORDPRESS_AUTH_KEY (a wp-config key), TS_AUTHKEY (Tailscale's image)
+          entry("AUTH KEY", "an auth key"),
+          // NEW_RELIC_LICENSE_KEY: the key agents send data with
+          entry("LICENSE KEY", "a license key"),
+          // RABBITMQ_ERLANG_COOKIE, an Elixir release's RELEASE_COOKIE: whoever has it controls the node
+          entry("ERLANG COOKIE", "an Erlang cookie"),
+          entry("RELEASE COOKIE", "an Erlang cookie"),
+          // redis-cli's password variable
+          entry("REDISCLI AUTH", "a password"));
 
   private static final Map<String, String> JOINED_PHRASES =
       PHRASES.entrySet().stream().collect(Collectors.toMap(e -> e.getKey().replace(" ", ""), Map.Entry::getValue));
@@ -40,6 +49,8 @@ final class SecretWords {
           entry("PASSWORD", "a password"),
           entry("PASSWORDS", "passwords"),
           entry("PASSWD", "a password"),
+          // libpq's password variable, read by psql, pg_dump and every libpq client
+          entry("PGPASSWORD", "a password"),
           entry("PASS", "a password"),
           // Also the shell's working directory, whose value is a path: HarmlessValues lets that pass.
           entry("PWD", "a password"),
@@ -54,12 +65,17 @@ final class SecretWords {
 
   /**
    * A last word that says what the value is, and it is not the secret: {@code PYTHON_SHA256},
-   * {@code TOKEN_URL}, {@code SECRET_NAME} (a Kubernetes Secret's name), {@code PASSWORD_MIN_LENGTH}.
+   * {@code TOKEN_URL}, {@code SECRET_NAME} (a Kubernetes Secret's name), {@code PASSWORD_MIN_LENGTH},
+   * {@code REGISTRY_AUTH_TOKEN_REALM}. {@code FILE}: Docker's {@code *_FILE} convention, where the
+   * value names the file to read the secret from, absolute or relative
+   * ({@code MINIO_ROOT_PASSWORD_FILE=secret_key} is read from {@code /run/secrets}); grafana's
+   * {@code GF_SECURITY_ADMIN_PASSWORD__FILE} too.
    */
   static final Set<String> HARMLESS_LAST_WORDS =
       Set.of(
-          "VERSION", "SHA", "SHA1", "SHA256", "SHA512", "MD5", "CHECKSUM", "PATH", "DIR", "URL", "URI", "ENDPOINT",
-          "HOST", "PORT", "NAME", "TYPE", "LENGTH", "TTL", "TIMEOUT", "ENABLED", "HEADER");
+          "VERSION", "SHA", "SHA1", "SHA256", "SHA512", "MD5", "CHECKSUM", "PATH", "DIR", "FILE", "FILES", "FILENAME",
+          "URL", "URI", "ENDPOINT", "HOST", "PORT", "NAME", "TYPE", "LENGTH", "TTL", "TIMEOUT", "EXPIRY", "EXPIRES",
+          "EXPIRATION", "LIFETIME", "ENABLED", "HEADER", "REALM", "ISSUER", "AUDIENCE", "SERVICE", "ALGORITHM");
 
   private SecretWords() {}
 

@@ -31,6 +31,9 @@ class SecretDetectorTest {
         "gho_C3J27XDCG2LmlZGEONYlgCtjfIZ4SOcMz9CP | a GitHub token",
         "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 | a GitHub token",
         "glpat-vftva9AW7hipTgadDZFl | a GitLab token",
+        "glrt-t1_Zq8wL2vR9tYx4KpHs3Nd | a GitLab token",
+        "glptt-0cb8d3b5a1f2e4c6b7a8d9e0f1a2b3c4d5e6f7a8 | a GitLab token",
+        "gldt-Hq3Nd8Wm5Tz1Kb6Pd3Hs | a GitLab token",
         "xoxb-123456789012-1234567890123-AbCdEfGhIjKlMnOpQrStUvWx | a Slack token",
         "https://hooks.slack.com/services/T024BE7LD/B01ABCDEF12/4fG7hJ2kL9mN3pQ6rS8tV1wX | a Slack webhook URL",
         "sk_live_4eC39HqLyjWDarjtT1zdp7dc | a Stripe live key",
@@ -108,6 +111,16 @@ class SecretDetectorTest {
     "COSIGN_SIGNING_KEY, a signing key",
     "DATA_ENCRYPTION_KEY, an encryption key",
     "RAILS_MASTER_KEY, a master key",
+    "PGPASSWORD, a password",
+    "REDISCLI_AUTH, a password",
+    "RABBITMQ_ERLANG_COOKIE, an Erlang cookie",
+    "RELEASE_COOKIE, an Erlang cookie",
+    "WORDPRESS_AUTH_KEY, an auth key",
+    "WORDPRESS_SECURE_AUTH_KEY, an auth key",
+    "TS_AUTHKEY, an auth key",
+    "NEW_RELIC_LICENSE_KEY, a license key",
+    "KEYCLOAK_ADMIN_PASSWORD, a password",
+    "VAULT_DEV_ROOT_TOKEN_ID, a token",
   })
   void nameWithASecretWordMarksAnOpaqueValue(String key, String kind) {
     assertThat(detect(key, OPAQUE)).contains(kind);
@@ -128,7 +141,9 @@ class SecretDetectorTest {
       strings = {
         "PYTHON_SHA256", "KONG_AMD64_SHA", "JWT_SECRET_SHA512", "TOKEN_VERSION", "TOKEN_URL", "OAUTH_TOKEN_ENDPOINT",
         "SECRET_NAME", "VAULT_SECRET_PATH", "SECRETS_DIR", "API_KEY_HEADER", "PASSWORD_MIN_LENGTH", "AUTH_TOKEN_TTL",
-        "SECRET_TYPE"
+        "SECRET_TYPE", "REGISTRY_AUTH_TOKEN_REALM", "REGISTRY_AUTH_TOKEN_SERVICE", "REGISTRY_AUTH_TOKEN_ISSUER",
+        "OIDC_TOKEN_AUDIENCE", "JWT_SECRET_ALGORITHM", "ACCESS_TOKEN_EXPIRY", "JWT_ACCESS_TOKEN_EXPIRES",
+        "REFRESH_TOKEN_LIFETIME", "SESSION_TOKEN_EXPIRATION"
       })
   void lastWordThatSaysWhatTheValueIsMakesTheNameHarmless(String key) {
     assertThat(detect(key, OPAQUE)).isEmpty();
@@ -140,7 +155,7 @@ class SecretDetectorTest {
         "", "   ", "true", "FALSE", "yes", "off", "8", "3600", "-1", "/run/secrets/db-password", "./secrets/pw", "~/pw",
         "C:\\secrets\\pw", "changeme", "CHANGEME", "change_me", "changeit", "placeholder", "${DB_PASSWORD}",
         "$DB_PASSWORD", "$(DB_PASSWORD)", "<your-password>", "****", "xxxxxxxx", "\"\"", "'changeme'",
-        "{{ .Values.db.password }}"
+        "{{ .Values.db.password }}", "15m", "1h30m", "7d", "500ms"
       })
   void valueThatCannotBeASecretIsNotReportedByName(String value) {
     assertThat(detect("DB_PASSWORD", value)).isEmpty();
@@ -151,10 +166,31 @@ class SecretDetectorTest {
     assertThat(detect("DB_PASSWORD", "31415926535897")).contains("a password");
   }
 
+  /** Docker's {@code *_FILE} convention: the value names the file, absolute or relative to {@code /run/secrets}. */
+  @ParameterizedTest(name = "{0}={1}")
+  @CsvSource({
+    "POSTGRES_PASSWORD_FILE, /run/secrets/postgres-password",
+    "POSTGRES_PASSWORD_FILE, postgres-password",
+    "POSTGRES_PASSWORD_FILE, " + OPAQUE,
+    "MINIO_ROOT_PASSWORD_FILE, secret_key",
+    "MINIO_SECRET_KEY_FILE, secret_key",
+    "MINIO_KMS_SECRET_KEY_FILE, kms_master_key",
+    "SPRING_DATASOURCE_PASSWORD_FILE, /etc/secrets/db",
+    "TOKEN_FILE, token",
+    "GF_SECURITY_ADMIN_PASSWORD__FILE, /run/secrets/grafana-admin",
+    "apiKeyFile, api-key.txt",
+    "NEXTCLOUD_ADMIN_PASSWORD_FILE, nextcloud_admin_password",
+  })
+  void fileVariableNamesAFileWhateverItsValue(String key, String value) {
+    assertThat(detect(key, value)).isEmpty();
+  }
+
   @Test
-  void fileVariableHoldingAPathIsHarmlessButHoldingTheSecretIsNot() {
-    assertThat(detect("POSTGRES_PASSWORD_FILE", "/run/secrets/postgres-password")).isEmpty();
-    assertThat(detect("POSTGRES_PASSWORD_FILE", OPAQUE)).contains("a password");
+  void fileVariableHoldingACredentialFormatStillFires() {
+    assertThat(detect("MINIO_ROOT_PASSWORD_FILE", "AKIAIOSFODNN7EXAMPLE")).contains("an AWS access key id");
+    assertThat(detect("TOKEN_FILE", "ghp_u8jzPde0IgxLd6GncfBAepfJBd0Kh8oOOL8d")).contains("a GitHub token");
+    assertThat(detect("TLS_KEY_FILE", "-----BEGIN PRIVATE KEY----- MIIEvQIBADANBgkqhkiG9w0BAQEFAASC"))
+        .contains("a PEM private key");
   }
 
   @Test
