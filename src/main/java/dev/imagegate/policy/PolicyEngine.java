@@ -11,6 +11,7 @@ import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.Rule;
+import dev.imagegate.rules.RuleOrder;
 import dev.imagegate.rules.Violation;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
@@ -57,7 +58,7 @@ public class PolicyEngine {
     this.images = images;
     this.exemptImages = new ImageGlob(config.exemptions().images());
     this.cap = new ImageCap(config.limits().maxImagesPerRequest());
-    this.rules = rules.stream()
+    this.rules = RuleOrder.sorted(rules).stream()
         .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
         .map(rule -> new ConfiguredRule(rule, config))
         .toList();

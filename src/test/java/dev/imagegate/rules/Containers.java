@@ -12,6 +12,7 @@ public final class Containers {
   public static final ImageReference PINNED =
       new ImageReference("registry.example.com/shop/checkout-api:1.4.2", "registry.example.com", "shop/checkout-api", "1.4.2", null);
 
+  private String name = NAME;
   private ContainerKind kind = ContainerKind.CONTAINER;
   private String image = PINNED.original();
   private ImageReference reference = PINNED;
@@ -24,6 +25,11 @@ public final class Containers {
 
   public static Containers container() {
     return new Containers();
+  }
+
+  public Containers name(String name) {
+    this.name = name;
+    return this;
   }
 
   public Containers kind(ContainerKind kind) {
@@ -65,6 +71,6 @@ public final class Containers {
   }
 
   public ContainerContext build() {
-    return new ContainerContext(NAME, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env);
+    return new ContainerContext(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env);
   }
 }

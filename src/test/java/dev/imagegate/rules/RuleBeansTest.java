@@ -34,6 +34,12 @@ class RuleBeansTest {
 
   @ParameterizedTest
   @FieldSource("rules")
+  void hasItsPlaceInTheFixedRuleOrder(Class<? extends Rule> type) throws Exception {
+    assertThat(RuleOrder.IDS).contains((String) type.getField("ID").get(null));
+  }
+
+  @ParameterizedTest
+  @FieldSource("rules")
   void emptyOptionsBlockGivesTheDefaults(Class<? extends Rule> type) throws Exception {
     Class<?> options = Arrays.stream(type.getClasses()).filter(c -> c.getSimpleName().equals("Options")).findFirst().orElseThrow();
     assertThat(options.isRecord()).isTrue();
