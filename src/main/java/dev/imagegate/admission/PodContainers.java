@@ -5,6 +5,7 @@ import dev.imagegate.registry.PullContext;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
 import dev.imagegate.rules.ContainerKind;
+import dev.imagegate.rules.PodPlatforms;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
@@ -12,12 +13,17 @@ import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
-/** Turns a pod spec into the containers the engine judges, with pod-level defaults applied. */
+/**
+ * Turns a pod spec into the containers the engine judges, with pod-level defaults applied and the
+ * platforms the pod can be scheduled to ({@link PodPlacement}). Admission and the background audit
+ * both build their contexts here.
+ */
 public final class PodContainers {
   private PodContainers() {}
 
@@ -26,7 +32,7 @@ public final class PodContainers {
     if (spec == null) {
       return containers;
     }
-    PodSecurityContext pod = spec.getSecurityContext();
+    Pod pod = new Pod(spec.getSecurityContext(), spec.getHostUsers(), PodPlacement.of(spec));
     for (Container c : nullSafe(spec.getInitContainers())) {
       ContainerKind kind = "Always".equals(c.getRestartPolicy()) ? ContainerKind.SIDECAR : ContainerKind.INIT;
       containers.add(context(kind, c.getName(), c.getImage(), c.getSecurityContext(), pod,
@@ -63,12 +69,20 @@ public final class PodContainers {
     return images;
   }
 
+  /** What every container of the pod shares. */
+  private record Pod(PodSecurityContext security, Boolean hostUsers, PodPlatforms platforms) {}
+
   private static ContainerContext context(ContainerKind kind, String name, String image, SecurityContext own,
-      PodSecurityContext pod, boolean hasProbe, List<EnvVar> env) {
+      Pod p, boolean hasProbe, List<EnvVar> env) {
     String written = image == null ? "" : image;
+    PodSecurityContext pod = p.security();
     Long runAsUser = own != null && own.getRunAsUser() != null ? own.getRunAsUser() : pod == null ? null : pod.getRunAsUser();
     Boolean runAsNonRoot =
         own != null && own.getRunAsNonRoot() != null ? own.getRunAsNonRoot() : pod == null ? null : pod.getRunAsNonRoot();
+    String windowsUser = windowsUser(own == null ? null : own.getWindowsOptions());
+    if (windowsUser == null) {
+      windowsUser = windowsUser(pod == null ? null : pod.getWindowsOptions());
+    }
     List<EnvLiteral> literals = List.of();
     for (EnvVar var : nullSafe(env)) {
       if (var.getValue() != null && var.getValueFrom() == null) {
@@ -78,7 +92,12 @@ public final class PodContainers {
     }
     // null for an invalid reference: the engine reports why, as an image-reference finding
     return new ContainerContext(name == null ? "" : name, kind, written, ParsedReferences.parseOrNull(written), runAsUser,
-        runAsNonRoot, hasProbe, literals);
+        runAsNonRoot, hasProbe, literals, windowsUser, p.hostUsers(), p.platforms());
+  }
+
+  private static String windowsUser(WindowsSecurityContextOptions options) {
+    return options == null || options.getRunAsUserName() == null || options.getRunAsUserName().isEmpty()
+        ? null : options.getRunAsUserName();
   }
 
   private static <T> List<T> nullSafe(List<T> list) {

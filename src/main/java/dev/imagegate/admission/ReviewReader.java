@@ -3,6 +3,7 @@ package dev.imagegate.admission;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
@@ -10,17 +11,24 @@ import io.fabric8.kubernetes.api.model.EphemeralContainer;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
+import io.fabric8.kubernetes.api.model.NodeAffinity;
+import io.fabric8.kubernetes.api.model.NodeSelector;
+import io.fabric8.kubernetes.api.model.NodeSelectorRequirement;
+import io.fabric8.kubernetes.api.model.NodeSelectorTerm;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.PodOS;
 import io.fabric8.kubernetes.api.model.PodSecurityContext;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,8 +37,9 @@ import java.util.Set;
  * Performance: reads a review as the apiserver writes it in one pass of Jackson's streaming parser,
  * straight into the fabric8 classes, building only what the admission path uses: the containers'
  * names, images, env literals, probes (presence), security contexts and restart policy; the pod's
- * security context, pull secrets and service account; the metadata Events and the mirror-pod check
- * use. Every other field (volumes, resources, managedFields, status, the last-applied annotation…)
+ * security context, pull secrets, service account, {@code hostUsers} and where it can be scheduled
+ * ({@code os}, {@code nodeSelector}, required node affinity); the metadata Events and the mirror-pod
+ * check use. Every other field (volumes, resources, managedFields, status, the last-applied annotation…)
  * is skipped without building an object. <b>A rule or feature that reads another field of the
  * admitted object adds it here</b>; {@code ReviewReaderFullModelTest} checks the result against
  * fabric8's full model. Reading the apiserver-shaped Pod of the benchmarks costs ~13 µs of server
@@ -251,10 +260,100 @@ final class ReviewReader {
         case "securityContext" -> spec.setSecurityContext(podSecurityContext(p));
         case "imagePullSecrets" -> spec.setImagePullSecrets(list(p, ReviewReader::localObjectReference));
         case "serviceAccountName" -> spec.setServiceAccountName(string(p));
+        case "hostUsers" -> spec.setHostUsers(bool(p));
+        case "os" -> spec.setOs(podOs(p));
+        case "nodeSelector" -> spec.setNodeSelector(stringMap(p));
+        case "affinity" -> spec.setAffinity(affinity(p));
         default -> skip(p);
       }
     }
     return spec;
+  }
+
+  private static PodOS podOs(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    PodOS os = new PodOS();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("name")) {
+        os.setName(string(p));
+      } else {
+        skip(p);
+      }
+    }
+    return os;
+  }
+
+  /** Only the required node affinity: the preferred one and pod (anti-)affinity do not constrain the platform. */
+  private static Affinity affinity(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    Affinity affinity = new Affinity();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("nodeAffinity")) {
+        affinity.setNodeAffinity(nodeAffinity(p));
+      } else {
+        skip(p);
+      }
+    }
+    return affinity;
+  }
+
+  private static NodeAffinity nodeAffinity(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    NodeAffinity nodeAffinity = new NodeAffinity();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("requiredDuringSchedulingIgnoredDuringExecution")) {
+        nodeAffinity.setRequiredDuringSchedulingIgnoredDuringExecution(nodeSelector(p));
+      } else {
+        skip(p);
+      }
+    }
+    return nodeAffinity;
+  }
+
+  private static NodeSelector nodeSelector(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    NodeSelector selector = new NodeSelector();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("nodeSelectorTerms")) {
+        selector.setNodeSelectorTerms(list(p, ReviewReader::nodeSelectorTerm));
+      } else {
+        skip(p);
+      }
+    }
+    return selector;
+  }
+
+  private static NodeSelectorTerm nodeSelectorTerm(JsonParser p) throws IOException, NotCanonical {
+    NodeSelectorTerm term = new NodeSelectorTerm();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("matchExpressions")) {
+        term.setMatchExpressions(list(p, ReviewReader::nodeSelectorRequirement));
+      } else {
+        skip(p);
+      }
+    }
+    return term;
+  }
+
+  private static NodeSelectorRequirement nodeSelectorRequirement(JsonParser p) throws IOException, NotCanonical {
+    NodeSelectorRequirement requirement = new NodeSelectorRequirement();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      switch (field) {
+        case "key" -> requirement.setKey(string(p));
+        case "operator" -> requirement.setOperator(string(p));
+        case "values" -> requirement.setValues(strings(p));
+        default -> skip(p);
+      }
+    }
+    return requirement;
   }
 
   private static Container container(JsonParser p) throws IOException, NotCanonical {
@@ -323,6 +422,7 @@ final class ReviewReader {
     SecurityContext context = new SecurityContext();
     context.setRunAsUser(runAs.user());
     context.setRunAsNonRoot(runAs.nonRoot());
+    context.setWindowsOptions(runAs.windows());
     return context;
   }
 
@@ -334,11 +434,12 @@ final class ReviewReader {
     PodSecurityContext context = new PodSecurityContext();
     context.setRunAsUser(runAs.user());
     context.setRunAsNonRoot(runAs.nonRoot());
+    context.setWindowsOptions(runAs.windows());
     return context;
   }
 
   /** What the rules read of a container's or a pod's security context. */
-  private record RunAs(Long user, Boolean nonRoot) {}
+  private record RunAs(Long user, Boolean nonRoot, WindowsSecurityContextOptions windows) {}
 
   private static RunAs runAs(JsonParser p) throws IOException, NotCanonical {
     if (!startObject(p, p.nextToken())) {
@@ -346,14 +447,31 @@ final class ReviewReader {
     }
     Long user = null;
     Boolean nonRoot = null;
+    WindowsSecurityContextOptions windows = null;
     for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
       switch (field) {
         case "runAsUser" -> user = integer(p);
         case "runAsNonRoot" -> nonRoot = bool(p);
+        case "windowsOptions" -> windows = windowsOptions(p);
         default -> skip(p);
       }
     }
-    return new RunAs(user, nonRoot);
+    return new RunAs(user, nonRoot, windows);
+  }
+
+  private static WindowsSecurityContextOptions windowsOptions(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    WindowsSecurityContextOptions options = new WindowsSecurityContextOptions();
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      if (field.equals("runAsUserName")) {
+        options.setRunAsUserName(string(p));
+      } else {
+        skip(p);
+      }
+    }
+    return options;
   }
 
   /** Reads one element of a list; the parser is inside the element's object. */
@@ -378,6 +496,37 @@ final class ReviewReader {
       items.add(element.read(p));
     }
     return items;
+  }
+
+  /** A list of strings; null stays null, a null or non-string element is not canonical. */
+  private static List<String> strings(JsonParser p) throws IOException, NotCanonical {
+    JsonToken start = p.nextToken();
+    if (start == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (start != JsonToken.START_ARRAY) {
+      throw NOT_CANONICAL;
+    }
+    List<String> items = new ArrayList<>();
+    for (JsonToken token = p.nextToken(); token != JsonToken.END_ARRAY; token = p.nextToken()) {
+      if (token != JsonToken.VALUE_STRING) {
+        throw NOT_CANONICAL;
+      }
+      items.add(p.getText());
+    }
+    return items;
+  }
+
+  /** A map of strings ({@code nodeSelector}); a value that is not a string is not canonical. */
+  private static Map<String, String> stringMap(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    Map<String, String> map = new LinkedHashMap<>();
+    for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
+      map.put(key, string(p));
+    }
+    return map;
   }
 
   /** Whether an object is there (its content skipped); null is absent. */

@@ -55,7 +55,9 @@ public final class ImageConfigParser {
     JsonNode envNode = config.path("Env");
     List<String> env = strings(envNode, MAX_ENV_ENTRIES);
     int envOmitted = envNode.isArray() ? envNode.size() - env.size() : 0;
-    return new ImageFacts(platform, configDigest, config.path("User").asText(""), test, env, history, envOmitted, historyOmitted);
+    JsonNode osVersion = root.get("os.version");
+    return new ImageFacts(platform, configDigest, config.path("User").asText(""), test, env, history, envOmitted, historyOmitted,
+        osVersion != null && osVersion.isTextual() && !osVersion.asText().isBlank() ? osVersion.asText() : null);
   }
 
   /** The first {@code max} strings of an array, at most {@link #MAX_CHARS} characters in all. */

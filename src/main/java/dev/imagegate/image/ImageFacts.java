@@ -15,10 +15,11 @@ import java.util.List;
  *     {@link ImageConfigParser#MAX_HISTORY_ENTRIES}, the first ones)
  * @param envOmitted how many {@code Env} entries of the config were left out of {@code env} (0: none)
  * @param historyOmitted how many history entries of the config were left out of {@code history} (0: none)
+ * @param osVersion the config's {@code os.version} (Windows images: the build they need, e.g. {@code 10.0.20348.2227}), or null
  */
 public record ImageFacts(
     String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history,
-    int envOmitted, int historyOmitted) {
+    int envOmitted, int historyOmitted, String osVersion) {
 
   public ImageFacts {
     user = user == null ? "" : user;
@@ -29,10 +30,37 @@ public record ImageFacts(
     historyOmitted = Math.max(0, historyOmitted);
   }
 
+  /** Facts without an {@code os.version}. */
+  public ImageFacts(
+      String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history,
+      int envOmitted, int historyOmitted) {
+    this(platform, configDigest, user, healthcheckTest, env, history, envOmitted, historyOmitted, null);
+  }
+
   /** Facts with nothing left out. */
   public ImageFacts(
       String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history) {
-    this(platform, configDigest, user, healthcheckTest, env, history, 0, 0);
+    this(platform, configDigest, user, healthcheckTest, env, history, 0, 0, null);
+  }
+
+  /** The platform's os ({@code linux}, {@code windows}), lower-cased; {@code unknown} when the config names none. */
+  public String os() {
+    int slash = platform == null ? -1 : platform.indexOf('/');
+    return slash <= 0 ? "unknown" : platform.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  /** The platform's architecture ({@code amd64}, {@code arm64}), lower-cased; {@code unknown} when the config names none. */
+  public String architecture() {
+    int slash = platform == null ? -1 : platform.indexOf('/');
+    if (slash < 0) {
+      return "unknown";
+    }
+    int end = platform.indexOf('/', slash + 1);
+    return platform.substring(slash + 1, end < 0 ? platform.length() : end).toLowerCase(java.util.Locale.ROOT);
+  }
+
+  public boolean isWindows() {
+    return "windows".equals(os());
   }
 
   /** Whether some env entries or history lines of the config were not kept (rules judged the first ones only). */
@@ -43,7 +71,7 @@ public record ImageFacts(
   /** Env values and history lines may hold secrets: print their counts only. */
   @Override
   public String toString() {
-    return "ImageFacts[platform=" + platform + ", configDigest=" + configDigest + ", user=" + user
+    return "ImageFacts[platform=" + platform + (osVersion == null ? "" : ", osVersion=" + osVersion) + ", configDigest=" + configDigest + ", user=" + user
         + ", healthcheck=" + (healthcheckTest != null) + ", env=" + env.size() + " entries"
         + (envOmitted > 0 ? " (+" + envOmitted + " omitted)" : "") + ", history=" + history.size() + " entries"
         + (historyOmitted > 0 ? " (+" + historyOmitted + " omitted)" : "") + "]";

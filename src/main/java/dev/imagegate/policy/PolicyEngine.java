@@ -51,6 +51,7 @@ public class PolicyEngine {
   private final ImageGlob exemptImages;
   private final ImageSource images;
   private final ImageCap cap;
+  private final PlatformChoice platforms;
 
   @Inject
   public PolicyEngine(ImagegateConfig config, @All List<Rule> rules, ImageSource images) {
@@ -58,6 +59,7 @@ public class PolicyEngine {
     this.images = images;
     this.exemptImages = new ImageGlob(config.exemptions().images());
     this.cap = new ImageCap(config.limits().maxImagesPerRequest());
+    this.platforms = new PlatformChoice(config.registries().platforms());
     this.rules = RuleOrder.sorted(rules).stream()
         .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
         .map(rule -> new ConfiguredRule(rule, config))
@@ -259,7 +261,7 @@ public class PolicyEngine {
       findings.add(finding(container, IMAGE_REFERENCE, invalidReason(container.image()), base));
       return findings;
     }
-    ResolvedImage resolved = null;
+    List<ImageFacts> judged = null;
     String unavailable = null;
     if (fetch != null) {
       if (!fetch.isDone()) {
@@ -267,10 +269,11 @@ public class PolicyEngine {
       } else if (fetch.isCompletedExceptionally()) {
         unavailable = failureReason(fetch);
       } else {
-        resolved = fetch.join();
-        if (resolved.platforms().isEmpty()) {
-          unavailable = container.reference().normalized() + ": the image has no linux platform to judge";
-          resolved = null;
+        PlatformChoice.Choice choice = platforms.choose(container.platforms(), fetch.join().platforms());
+        if (choice.problem() != null) {
+          unavailable = container.reference().normalized() + ": " + choice.problem();
+        } else {
+          judged = choice.judged();
         }
       }
     }
@@ -282,8 +285,8 @@ public class PolicyEngine {
       Mode mode = config.modeOf(rule.id(), namespaceMode);
       if (!rule.needsImage()) {
         rule.check(container, null).forEach(v -> findings.add(finding(container, v.ruleId(), v.message(), mode)));
-      } else if (resolved != null) {
-        for (String message : acrossPlatforms(rule, container, resolved.platforms())) {
+      } else if (judged != null) {
+        for (String message : acrossPlatforms(rule, container, judged)) {
           findings.add(finding(container, rule.id(), message, mode));
         }
       }
@@ -319,22 +322,41 @@ public class PolicyEngine {
     return findings.stream().anyMatch(f -> f.ruleId().equals(IMAGE_UNAVAILABLE) && f.container().equals(container.name()));
   }
 
-  /** Runs a rule on each platform; a violation found on only some platforms says which. */
+  /**
+   * Runs a rule on each platform. A violation found on only some platforms says which; on a
+   * Windows platform, where the reader would otherwise assume linux, the message starts with it
+   * ({@code windows/amd64: image USER …}).
+   */
   private static List<String> acrossPlatforms(Rule rule, ContainerContext container, List<ImageFacts> platforms) {
-    Map<String, List<String>> platformsByMessage = null; // built only when there is a violation: rarely
+    Map<String, List<ImageFacts>> platformsByMessage = null; // built only when there is a violation: rarely
     for (ImageFacts facts : platforms) {
       for (Violation violation : rule.check(container, facts)) {
         platformsByMessage = platformsByMessage == null ? new LinkedHashMap<>() : platformsByMessage;
-        platformsByMessage.computeIfAbsent(violation.message(), m -> new ArrayList<>()).add(facts.platform());
+        platformsByMessage.computeIfAbsent(violation.message(), m -> new ArrayList<>()).add(facts);
       }
     }
     if (platformsByMessage == null) {
       return List.of();
     }
     List<String> messages = new ArrayList<>();
-    platformsByMessage.forEach((message, where) ->
-        messages.add(where.size() == platforms.size() ? message : message + " (on " + String.join(", ", where) + ")"));
+    platformsByMessage.forEach((message, where) -> {
+      String names = String.join(", ", where.stream().map(f -> label(f, platforms)).distinct().toList());
+      if (where.stream().anyMatch(ImageFacts::isWindows)) {
+        messages.add(names + ": " + message);
+      } else {
+        messages.add(where.size() == platforms.size() ? message : message + " (on " + names + ")");
+      }
+    });
     return messages;
+  }
+
+  /** {@code os/arch[/variant]}, with the os.version when another judged platform has the same name (Windows builds). */
+  private static String label(ImageFacts facts, List<ImageFacts> judged) {
+    if (facts.osVersion() != null
+        && judged.stream().anyMatch(o -> o != facts && o.platform().equals(facts.platform()) && !facts.osVersion().equals(o.osVersion()))) {
+      return facts.platform() + " " + facts.osVersion();
+    }
+    return facts.platform();
   }
 
   /** The rules in force for this container (runs for every container of every admission: no stream). */

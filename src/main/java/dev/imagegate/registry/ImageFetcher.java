@@ -21,7 +21,7 @@ import java.util.function.Function;
 /**
  * Reads one image from its registry, synchronously (on a registry thread): the manifest (by digest
  * or tag, or first only its digest with a {@code HEAD} when the answer may be cached); for an
- * image index, the manifest of each chosen platform, in parallel; then each config blob, parsed
+ * image index, the manifest of each platform a node could run ({@link PlatformSelector}), in parallel; then each config blob, parsed
  * into {@link ImageFacts}. Every request is bounded by the fetch's deadline.
  */
 final class ImageFetcher {
@@ -31,13 +31,11 @@ final class ImageFetcher {
   record Result(FetchedImage image, Principal principal) {}
 
   private final DistributionClient client;
-  private final PlatformSelector platforms;
   private final Executor platformPool;
   private final int maxRetries;
 
-  ImageFetcher(DistributionClient client, PlatformSelector platforms, Executor platformPool, int maxRetries) {
+  ImageFetcher(DistributionClient client, Executor platformPool, int maxRetries) {
     this.client = client;
-    this.platforms = platforms;
     this.platformPool = platformPool;
     this.maxRetries = maxRetries;
   }
@@ -104,8 +102,8 @@ final class ImageFetcher {
     if (parsed instanceof Manifests.Image image) {
       return new FetchedImage(digest, List.of(facts(ctx, image.configDigest(), null)));
     }
-    List<IndexEntry> chosen = platforms.select(((Manifests.Index) parsed).entries());
-    return new FetchedImage(digest, platformFacts(ctx, chosen));
+    List<IndexEntry> chosen = PlatformSelector.select(((Manifests.Index) parsed).entries());
+    return new FetchedImage(digest, SharedStrings.across(platformFacts(ctx, chosen)));
   }
 
   /** The facts of each chosen platform: all fetched at once, each manifest then its config. */

@@ -115,7 +115,7 @@ public class ImageResolver implements AutoCloseable {
     this.platformPool = new ThreadPoolExecutor(0, PLATFORM_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
         daemonThreads("imagegate-registry-platform-"), new ThreadPoolExecutor.CallerRunsPolicy());
     this.fetcher = new ImageFetcher(
-        new DistributionClient(http, metrics), new PlatformSelector(registries.platforms()), platformPool, registries.maxRetries());
+        new DistributionClient(http, metrics), platformPool, registries.maxRetries());
     this.executor =
         new ThreadPoolExecutor(
             FETCH_THREADS, FETCH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(FETCH_QUEUE), daemonThreads("imagegate-registry-"));

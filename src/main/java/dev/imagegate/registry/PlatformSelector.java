@@ -1,44 +1,33 @@
 package dev.imagegate.registry;
 
-import dev.imagegate.config.ConfigException;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
 /**
- * Chooses the entries of an image index to judge: those whose platform is configured
- * ({@code registries.platforms}); when none is, every linux entry. Attestation entries and entries
- * without a platform are never chosen. The result keeps the index order.
+ * Chooses the entries of an image index to read: every entry a Kubernetes node could run, linux
+ * or windows, whatever its architecture. Which of them a container is judged on depends on where
+ * its pod can be scheduled, which differs between the pods sharing the image (and its cache
+ * entry): the policy engine chooses per container ({@code PlatformChoice}). Attestation entries,
+ * entries without a platform and other operating systems are never chosen. The result keeps the
+ * index order, each manifest once.
  */
 final class PlatformSelector {
-  private final List<Platform> wanted;
+  private PlatformSelector() {}
 
-  PlatformSelector(List<String> platforms) {
-    try {
-      this.wanted = platforms.stream().map(Platform::parse).toList();
-    } catch (IllegalArgumentException e) {
-      throw new ConfigException("registries.platforms: " + e.getMessage());
-    }
-  }
-
-  List<IndexEntry> select(List<IndexEntry> entries) {
-    List<IndexEntry> candidates = entries.stream().filter(e -> e.hasPlatform() && !e.isAttestation()).toList();
-    List<IndexEntry> chosen = distinct(candidates.stream().filter(e -> wanted.stream().anyMatch(p -> p.matches(e.os(), e.architecture()))).toList());
-    if (chosen.isEmpty()) {
-      chosen = distinct(candidates.stream().filter(e -> "linux".equalsIgnoreCase(e.os())).toList());
+  static List<IndexEntry> select(List<IndexEntry> entries) {
+    Set<String> digests = new LinkedHashSet<>();
+    List<IndexEntry> chosen = new ArrayList<>();
+    for (IndexEntry entry : entries) {
+      if (entry.hasPlatform() && !entry.isAttestation() && runsOnKubernetes(entry.os()) && digests.add(entry.digest())) {
+        chosen.add(entry);
+      }
     }
     return chosen;
   }
 
-  private static List<IndexEntry> distinct(List<IndexEntry> entries) {
-    Set<String> digests = new LinkedHashSet<>();
-    List<IndexEntry> result = new ArrayList<>();
-    for (IndexEntry entry : entries) {
-      if (digests.add(entry.digest())) {
-        result.add(entry);
-      }
-    }
-    return result;
+  private static boolean runsOnKubernetes(String os) {
+    return "linux".equalsIgnoreCase(os) || "windows".equalsIgnoreCase(os);
   }
 }

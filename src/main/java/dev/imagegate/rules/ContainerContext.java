@@ -14,6 +14,9 @@ import java.util.List;
  * @param runAsNonRoot effective {@code securityContext.runAsNonRoot} (container, else pod), or {@code null}
  * @param hasProbe whether the container declares a liveness, readiness or startup probe
  * @param env the container's {@code env} entries with a literal {@code value} (not valueFrom)
+ * @param windowsUserName effective {@code securityContext.windowsOptions.runAsUserName} (container, else pod), or {@code null}
+ * @param hostUsers the pod's {@code hostUsers} ({@code false}: a user namespace), or {@code null}
+ * @param platforms the os and architectures the pod can be scheduled to
  */
 public record ContainerContext(
     String name,
@@ -23,10 +26,25 @@ public record ContainerContext(
     Long runAsUser,
     Boolean runAsNonRoot,
     boolean hasProbe,
-    List<EnvLiteral> env) {
+    List<EnvLiteral> env,
+    String windowsUserName,
+    Boolean hostUsers,
+    PodPlatforms platforms) {
 
   public ContainerContext {
     env = env == null ? List.of() : List.copyOf(env);
+    platforms = platforms == null ? PodPlatforms.ANY : platforms;
+  }
+
+  /** A container of a pod with no Windows user, no {@code hostUsers} and no platform constraint. */
+  public ContainerContext(String name, ContainerKind kind, String image, ImageReference reference, Long runAsUser,
+      Boolean runAsNonRoot, boolean hasProbe, List<EnvLiteral> env) {
+    this(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env, null, null, PodPlatforms.ANY);
+  }
+
+  /** Whether the pod runs in a user namespace ({@code hostUsers: false}): UID 0 inside is not root on the node. */
+  public boolean inUserNamespace() {
+    return Boolean.FALSE.equals(hostUsers);
   }
 
   /** A pod-spec env var with a literal value. */

@@ -10,18 +10,33 @@ import java.util.Optional;
 /**
  * A container must not run as root (UID 0). The effective user is the pod spec's {@code runAsUser}
  * when set, else the image's {@code USER}, where an empty USER means root.
+ *
+ * <p>On a Windows platform the administrator is {@code ContainerAdministrator}: the effective user
+ * is {@code securityContext.windowsOptions.runAsUserName} (container, else pod) when set, else the
+ * image's {@code USER}, where an empty USER means {@code ContainerAdministrator}. Linux's
+ * {@code runAsUser} does not apply there.
  */
 @ApplicationScoped
 public class RunAsNonRootRule implements Rule {
   public static final String ID = "run-as-non-root";
 
+  /** Windows' built-in administrator account in a container; compared ignoring case, as Windows does. */
+  static final String WINDOWS_ADMINISTRATOR = "ContainerAdministrator";
+
   /**
    * @param requireNumericUser also reject a non-numeric image USER (e.g. {@code nginx}) when the pod
    *     spec sets no {@code runAsUser}: only a UID says for sure who runs; default false
+   * @param allowUserNamespaces let a pod with {@code hostUsers: false} run as UID 0: in a user
+   *     namespace UID 0 in the container is an unprivileged UID on the node; default false
    */
-  public record Options(Boolean requireNumericUser) {
+  public record Options(Boolean requireNumericUser, Boolean allowUserNamespaces) {
     public Options {
       requireNumericUser = Boolean.TRUE.equals(requireNumericUser);
+      allowUserNamespaces = Boolean.TRUE.equals(allowUserNamespaces);
+    }
+
+    public Options(Boolean requireNumericUser) {
+      this(requireNumericUser, null);
     }
   }
 
@@ -48,7 +63,15 @@ public class RunAsNonRootRule implements Rule {
   }
 
   private Optional<String> problem(ContainerContext container, ImageFacts image) {
+    if (image.isWindows()) {
+      return windowsProblem(container, image);
+    }
     boolean nonRootRequired = Boolean.TRUE.equals(container.runAsNonRoot());
+    if (options.allowUserNamespaces() && container.inUserNamespace() && !nonRootRequired) {
+      // UID 0 in a user namespace is not root on the node. With runAsNonRoot the kubelet still
+      // refuses to start a UID 0 or named user, so that is judged as usual.
+      return Optional.empty();
+    }
     if (container.runAsUser() != null) {
       if (container.runAsUser() != 0) {
         return Optional.empty();
@@ -80,6 +103,33 @@ public class RunAsNonRootRule implements Rule {
           "image USER " + user.quoted() + " is not numeric; use a numeric USER (e.g. 1000) or set runAsUser");
     }
     return Optional.empty();
+  }
+
+  private static Optional<String> windowsProblem(ContainerContext container, ImageFacts image) {
+    String set = container.windowsUserName();
+    if (set != null) {
+      return isAdministrator(set)
+          ? Optional.of("windowsOptions.runAsUserName " + MessageText.quoted(set) + " is the administrator; use ContainerUser")
+          : Optional.empty();
+    }
+    String user = image.user().strip();
+    if (user.isEmpty()) {
+      return Optional.of("image runs as ContainerAdministrator (no USER); add USER ContainerUser or set runAsUserName: ContainerUser");
+    }
+    if (isAdministrator(user)) {
+      return Optional.of("image USER " + MessageText.quoted(user) + " is the administrator; use USER ContainerUser or runAsUserName");
+    }
+    return Optional.empty();
+  }
+
+  /** {@code ContainerAdministrator} in any case, also as {@code DOMAIN\ContainerAdministrator} or with a group. */
+  private static boolean isAdministrator(String user) {
+    String name = user.strip();
+    int colon = name.indexOf(':');
+    name = colon < 0 ? name : name.substring(0, colon);
+    int slash = name.lastIndexOf('\\');
+    name = slash < 0 ? name : name.substring(slash + 1);
+    return name.strip().equalsIgnoreCase(WINDOWS_ADMINISTRATOR);
   }
 
   /** The image's {@code USER} as {@code user[:group]}; only the user part decides who runs. */

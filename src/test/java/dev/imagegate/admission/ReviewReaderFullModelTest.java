@@ -45,9 +45,54 @@ class ReviewReaderFullModelTest {
     spec.putArray("initContainers").addObject().put("name", "sidecar").put("image", "envoyproxy/envoy:v1.32")
         .put("restartPolicy", "Always").set("startupProbe", mapper.createObjectNode().set("exec", mapper.createObjectNode()));
     spec.putArray("ephemeralContainers").addObject().put("name", "debug").put("image", "busybox")
-        .set("securityContext", mapper.createObjectNode().put("runAsUser", 0).put("runAsNonRoot", false));
+        .set("securityContext", mapper.createObjectNode().put("runAsUser", 0).put("runAsNonRoot", false)
+            .set("windowsOptions", mapper.createObjectNode().put("runAsUserName", "ContainerUser").put("gmsaCredentialSpecName", "x")));
+    withPlacement(spec);
     ObjectNode object = wrap(kind, (ObjectNode) pod.path("metadata").deepCopy(), spec);
     sameAsFullRead(review(kind, object));
+  }
+
+  @Test
+  void placementUserNamespacesAndWindowsUsersAreReadAsTheFullModelReadsThem() throws Exception {
+    ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
+    ObjectNode spec = (ObjectNode) root.path("request").path("object").path("spec");
+    withPlacement(spec);
+    byte[] body = mapper.writeValueAsBytes(root);
+    sameAsFullRead(body);
+    var containers = PodContainers.of(((Pod) streaming.read(body).getRequest().getObject()).getSpec());
+    assertThat(containers).allSatisfy(c -> {
+      assertThat(c.hostUsers()).isFalse();
+      assertThat(c.platforms().constrained()).isTrue();
+      assertThat(c.platforms().allows("windows", "amd64")).isTrue();
+      assertThat(c.platforms().allows("linux", "amd64")).isFalse();
+    });
+    assertThat(containers).extracting(c -> c.windowsUserName()).contains("ContainerAdministrator");
+  }
+
+  /** Every field of where the pod runs and as whom on Windows, with fields beside them that are skipped. */
+  private void withPlacement(ObjectNode spec) {
+    spec.put("hostUsers", false);
+    spec.set("os", mapper.createObjectNode().put("name", "windows"));
+    spec.set("nodeSelector", mapper.createObjectNode().put("kubernetes.io/arch", "amd64").put("pool", "win"));
+    ObjectNode required = mapper.createObjectNode();
+    var terms = required.putArray("nodeSelectorTerms");
+    ObjectNode first = terms.addObject();
+    first.putArray("matchExpressions").addObject().put("key", "kubernetes.io/os").put("operator", "In").putArray("values").add("windows");
+    first.putArray("matchFields").addObject().put("key", "metadata.name").put("operator", "In").putArray("values").add("node-1");
+    ObjectNode second = terms.addObject();
+    var expressions = second.putArray("matchExpressions");
+    expressions.addObject().put("key", "beta.kubernetes.io/arch").put("operator", "NotIn").putArray("values").add("arm64");
+    expressions.addObject().put("key", "kubernetes.io/os").put("operator", "Exists");
+    ObjectNode nodeAffinity = mapper.createObjectNode();
+    nodeAffinity.set("requiredDuringSchedulingIgnoredDuringExecution", required);
+    nodeAffinity.putArray("preferredDuringSchedulingIgnoredDuringExecution").addObject().put("weight", 1)
+        .set("preference", mapper.createObjectNode().set("matchExpressions", mapper.createArrayNode()));
+    ObjectNode affinity = mapper.createObjectNode();
+    affinity.set("nodeAffinity", nodeAffinity);
+    affinity.set("podAntiAffinity", mapper.createObjectNode());
+    spec.set("affinity", affinity);
+    ObjectNode podSecurity = spec.has("securityContext") ? (ObjectNode) spec.get("securityContext") : spec.putObject("securityContext");
+    podSecurity.set("windowsOptions", mapper.createObjectNode().put("runAsUserName", "ContainerAdministrator").put("hostProcess", false));
   }
 
   @Test

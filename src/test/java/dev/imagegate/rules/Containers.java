@@ -20,6 +20,9 @@ public final class Containers {
   private Boolean runAsNonRoot;
   private boolean hasProbe;
   private final List<ContainerContext.EnvLiteral> env = new ArrayList<>();
+  private String windowsUserName;
+  private Boolean hostUsers;
+  private PodPlatforms platforms = PodPlatforms.ANY;
 
   private Containers() {}
 
@@ -70,7 +73,25 @@ public final class Containers {
     return this;
   }
 
+  /** {@code securityContext.windowsOptions.runAsUserName}, already resolved against the pod's. */
+  public Containers windowsUserName(String user) {
+    this.windowsUserName = user;
+    return this;
+  }
+
+  /** The pod's {@code hostUsers} ({@code false}: a user namespace). */
+  public Containers hostUsers(boolean hostUsers) {
+    this.hostUsers = hostUsers;
+    return this;
+  }
+
+  public Containers platforms(PodPlatforms platforms) {
+    this.platforms = platforms;
+    return this;
+  }
+
   public ContainerContext build() {
-    return new ContainerContext(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env);
+    return new ContainerContext(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env, windowsUserName, hostUsers,
+        platforms);
   }
 }

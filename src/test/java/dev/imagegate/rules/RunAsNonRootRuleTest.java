@@ -146,4 +146,86 @@ class RunAsNonRootRuleTest {
     ImagegateConfig config = Violations.configWithOptions(RunAsNonRootRule.ID, Map.of("requireNumericUsers", true));
     assertThatThrownBy(() -> new RunAsNonRootRule(config)).isInstanceOf(ConfigException.class);
   }
+
+  // ---- Windows ---------------------------------------------------------------------------------
+
+  private static ImageFacts windows(String user) {
+    return new ImageFacts("windows/amd64", "sha256:w", user, null, List.of(), List.of(), 0, 0, "10.0.20348.2227");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ContainerAdministrator", "containeradministrator", "CONTAINERADMINISTRATOR"})
+  void windowsImageUserContainerAdministratorInAnyCaseIsTheAdministrator(String user) {
+    assertThat(messages(rule, container().build(), windows(user)))
+        .containsExactly("image USER \"" + user + "\" is the administrator; use USER ContainerUser or runAsUserName");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"ContainerUser", "app", "NT AUTHORITY\\NETWORK SERVICE"})
+  void windowsImageUserContainerUserAndOtherAccountsPass(String user) {
+    assertThat(messages(rule, container().build(), windows(user))).isEmpty();
+    assertThat(messages(numericOnly, container().build(), windows(user))).as("UIDs are a linux notion").isEmpty();
+  }
+
+  @Test
+  void windowsImageWithoutUserRunsAsContainerAdministrator() {
+    assertThat(messages(rule, container().build(), windows("")))
+        .containsExactly("image runs as ContainerAdministrator (no USER); add USER ContainerUser or set runAsUserName: ContainerUser");
+  }
+
+  @Test
+  void windowsRunAsUserNameOverridesTheImageUser() {
+    assertThat(messages(rule, container().windowsUserName("ContainerUser").build(), windows("ContainerAdministrator"))).isEmpty();
+    assertThat(messages(rule, container().windowsUserName("containerAdministrator").build(), windows("ContainerUser")))
+        .containsExactly("windowsOptions.runAsUserName \"containerAdministrator\" is the administrator; use ContainerUser");
+  }
+
+  @Test
+  void linuxRunAsUserDoesNotApplyOnWindows() {
+    assertThat(messages(rule, container().runAsUser(1000).build(), windows(""))).hasSize(1);
+    assertThat(messages(rule, container().runAsUser(0).build(), windows("ContainerUser"))).isEmpty();
+  }
+
+  @Test
+  void windowsRunAsUserNameDoesNotApplyOnLinux() {
+    assertThat(messages(rule, container().windowsUserName("ContainerUser").build(), ImageConfigs.load(ImageConfigs.NGINX))).hasSize(1);
+  }
+
+  // ---- user namespaces ---------------------------------------------------------------------------
+
+  private final RunAsNonRootRule userNamespaces = new RunAsNonRootRule(new RunAsNonRootRule.Options(null, true));
+
+  @Test
+  void withAllowUserNamespacesAPodWithoutHostUsersMayRunAsUid0() {
+    assertThat(messages(userNamespaces, container().hostUsers(false).build(), ImageConfigs.load(ImageConfigs.NGINX))).isEmpty();
+    assertThat(messages(userNamespaces, container().hostUsers(false).runAsUser(0).build(), ImageConfigs.load(ImageConfigs.DISTROLESS_NONROOT)))
+        .isEmpty();
+  }
+
+  @Test
+  void withAllowUserNamespacesAPodSharingTheHostUsersIsJudgedAsUsual() {
+    assertThat(messages(userNamespaces, container().hostUsers(true).build(), ImageConfigs.load(ImageConfigs.NGINX))).hasSize(1);
+    assertThat(messages(userNamespaces, container().build(), ImageConfigs.load(ImageConfigs.NGINX))).hasSize(1);
+  }
+
+  @Test
+  void withAllowUserNamespacesWhatTheKubeletRefusesToStartStillCounts() {
+    assertThat(messages(userNamespaces, container().hostUsers(false).runAsUser(0).runAsNonRoot(true).build(),
+        ImageConfigs.load(ImageConfigs.NGINX))).containsExactly(
+            "runAsUser 0 (root) contradicts runAsNonRoot: true; set a non-zero runAsUser such as 1000");
+  }
+
+  @Test
+  void userNamespacesAreNotAllowedByDefault() {
+    assertThat(messages(rule, container().hostUsers(false).build(), ImageConfigs.load(ImageConfigs.NGINX))).hasSize(1);
+    assertThat(new RunAsNonRootRule(ImagegateConfig.defaults()).check(container().hostUsers(false).build(),
+        ImageConfigs.load(ImageConfigs.NGINX))).hasSize(1);
+  }
+
+  @Test
+  void allowUserNamespacesIsReadFromTheConfiguration() {
+    RunAsNonRootRule configured =
+        new RunAsNonRootRule(Violations.configWithOptions(RunAsNonRootRule.ID, Map.of("allowUserNamespaces", true)));
+    assertThat(configured.check(container().hostUsers(false).build(), ImageConfigs.load(ImageConfigs.NGINX))).isEmpty();
+  }
 }

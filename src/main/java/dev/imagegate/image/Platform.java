@@ -1,15 +1,17 @@
-package dev.imagegate.registry;
+package dev.imagegate.image;
 
 import java.util.Locale;
 
 /**
- * An {@code os/architecture[/variant]} platform.
+ * An {@code os/architecture[/variant]} platform, as configured ({@code registries.platforms}) or
+ * as an image config states it.
  *
  * @param variant the variant ({@code v8}), or null
  */
-record Platform(String os, String architecture, String variant) {
+public record Platform(String os, String architecture, String variant) {
 
-  static Platform parse(String text) {
+  /** Parses {@code os/architecture[/variant]}, lower-cased. */
+  public static Platform parse(String text) {
     String[] parts = text.trim().toLowerCase(Locale.ROOT).split("/", -1);
     if (parts.length < 2 || parts.length > 3 || parts[0].isEmpty() || parts[1].isEmpty() || (parts.length == 3 && parts[2].isEmpty())) {
       throw new IllegalArgumentException("invalid platform \"" + text + "\": expected os/architecture[/variant], e.g. linux/amd64");
@@ -17,8 +19,12 @@ record Platform(String os, String architecture, String variant) {
     return new Platform(parts[0], parts[1], parts.length == 3 ? parts[2] : null);
   }
 
-  /** Whether an entry of {@code os/architecture} is this platform (variants are not visible in jib-core's index templates). */
-  boolean matches(String os, String architecture) {
+  /**
+   * Whether an image of {@code os/architecture} is this platform. Variants are not compared: the
+   * node labels the scheduler sees carry none either ({@code kubernetes.io/arch=arm64} runs
+   * {@code arm64/v8} and plain {@code arm64} alike).
+   */
+  public boolean matches(String os, String architecture) {
     return this.os.equalsIgnoreCase(os) && this.architecture.equalsIgnoreCase(architecture);
   }
 
