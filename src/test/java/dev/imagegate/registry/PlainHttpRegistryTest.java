@@ -125,7 +125,7 @@ class PlainHttpRegistryTest {
   }
 
   @Test
-  void ociIndexJudgesTheConfiguredPlatformsAndSkipsAttestations() {
+  void ociIndexReadsEveryPlatformAndSkipsAttestations() {
     TestImages.PushedIndex index =
         images.pushIndex("multi/oci", "1.0", Format.OCI, true,
             TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8").user("101"),
@@ -135,14 +135,14 @@ class PlainHttpRegistryTest {
     ResolvedImage image = await(resolver.resolve(local("multi/oci", "1.0")));
 
     assertThat(image.manifestDigest()).isEqualTo(index.digest());
-    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64/v8");
-    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("", "101");
+    // Which of them a container is judged on depends on its pod (PlatformChoice): all are read, once
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64/v8", "linux/ppc64le");
+    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("", "101", "");
     assertThat(image.platforms()).extracting(ImageFacts::configDigest)
-        .containsExactly(index.platforms().get(0).configDigest(), index.platforms().get(1).configDigest());
+        .containsExactly(index.platforms().get(0).configDigest(), index.platforms().get(1).configDigest(), index.platforms().get(2).configDigest());
     assertThat(log.count("GET", "/manifests/" + index.attestationDigest())).isZero();
-    assertThat(log.count("GET", "/manifests/" + index.platforms().get(2).manifestDigest())).isZero();
-    assertThat(log.manifestGets("multi/oci")).isEqualTo(3);
-    assertThat(log.blobGets("multi/oci")).isEqualTo(2);
+    assertThat(log.manifestGets("multi/oci")).isEqualTo(4);
+    assertThat(log.blobGets("multi/oci")).isEqualTo(3);
   }
 
   @Test
@@ -157,35 +157,28 @@ class PlainHttpRegistryTest {
   }
 
   @Test
-  void withoutAConfiguredPlatformEveryLinuxEntryIsJudged() {
-    images.pushIndex("multi/exotic", "1.0", Format.OCI, true,
-        TestImages.nginx().platform("linux/s390x"), TestImages.nginx().platform("windows/amd64"), TestImages.nginx().platform("linux/riscv64"));
-
-    ResolvedImage image = await(resolver.resolve(local("multi/exotic", "1.0")));
-
-    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/s390x", "linux/riscv64");
-  }
-
-  @Test
-  void anIndexWithoutLinuxGivesNoPlatforms() {
-    TestImages.PushedIndex index = images.pushIndex("multi/windows", "1.0", Format.OCI, false, TestImages.nginx().platform("windows/amd64"));
+  void windowsChildrenAreReadWithTheirOsVersion() {
+    TestImages.PushedIndex index = images.pushIndex("multi/windows", "1.0", Format.OCI, false,
+        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().user("ContainerUser").windows("10.0.20348.2227"),
+        TestImages.nginx().user("ContainerUser").windows("10.0.17763.5329"));
 
     ResolvedImage image = await(resolver.resolve(local("multi/windows", "1.0")));
 
     assertThat(image.manifestDigest()).isEqualTo(index.digest());
-    assertThat(image.platforms()).isEmpty();
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "windows/amd64", "windows/amd64");
+    assertThat(image.platforms()).extracting(ImageFacts::osVersion).containsExactly(null, "10.0.20348.2227", "10.0.17763.5329");
   }
 
   @Test
-  void platformsComeFromTheConfiguration() {
-    images.pushIndex("multi/arm", "1.0", Format.OCI, false,
-        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8"));
-    RegistrySettings armOnly = new RegistrySettings(Map.of(), List.of(registry.hostPort()), List.of("linux/arm64"), null, Duration.ofSeconds(8), null);
-    try (ImageResolver arm = new ImageResolver(armOnly, CacheSettings.defaults(), meters)) {
-      ResolvedImage image = await(arm.resolve(local("multi/arm", "1.0")));
+  void aSinglePlatformImageIsStillOneManifestAndOneConfig() {
+    images.push("single/app", "1.0", TestImages.distrolessNonroot());
+    log.reset();
 
-      assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/arm64/v8");
-    }
+    ResolvedImage image = await(resolver.resolve(local("single/app", "1.0")));
+
+    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("65532");
+    assertThat(log.manifestGets("single/app")).isEqualTo(1);
+    assertThat(log.blobGets("single/app")).isEqualTo(1);
   }
 
   @Test

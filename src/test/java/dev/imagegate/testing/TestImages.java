@@ -69,31 +69,41 @@ public final class TestImages {
    * @param env {@code Env}
    * @param healthcheck {@code Healthcheck.Test}, null for no healthcheck
    * @param history {@code created_by} of each history entry
+   * @param osVersion {@code os.version} (Windows images: e.g. {@code 10.0.20348.2227}), null to leave it out
    */
-  public record Config(String platform, String user, List<String> env, List<String> healthcheck, List<String> history) {
+  public record Config(String platform, String user, List<String> env, List<String> healthcheck, List<String> history, String osVersion) {
     public Config {
       env = env == null ? List.of() : List.copyOf(env);
       healthcheck = healthcheck == null ? null : List.copyOf(healthcheck);
       history = history == null ? List.of() : List.copyOf(history);
     }
 
+    public Config(String platform, String user, List<String> env, List<String> healthcheck, List<String> history) {
+      this(platform, user, env, healthcheck, history, null);
+    }
+
     public Config platform(String platform) {
-      return new Config(platform, user, env, healthcheck, history);
+      return new Config(platform, user, env, healthcheck, history, osVersion);
+    }
+
+    /** This config for a Windows build, e.g. {@code windows("10.0.20348.2227")} (Server 2022). */
+    public Config windows(String osVersion) {
+      return new Config("windows/amd64", user, env, healthcheck, history, osVersion);
     }
 
     public Config user(String user) {
-      return new Config(platform, user, env, healthcheck, history);
+      return new Config(platform, user, env, healthcheck, history, osVersion);
     }
 
     /** This config with one more {@code KEY=VALUE} in Env. */
     public Config withEnv(String entry) {
       List<String> more = new ArrayList<>(env);
       more.add(entry);
-      return new Config(platform, user, more, healthcheck, history);
+      return new Config(platform, user, more, healthcheck, history, osVersion);
     }
 
     public Config healthcheck(List<String> test) {
-      return new Config(platform, user, env, test, history);
+      return new Config(platform, user, env, test, history, osVersion);
     }
 
     /** The config blob, as a registry serves it. */
@@ -105,6 +115,9 @@ public final class TestImages {
         root.put("variant", parts[2]);
       }
       root.put("os", parts[0]);
+      if (osVersion != null) {
+        root.put("os.version", osVersion);
+      }
       root.put("created", "2024-11-26T00:00:00Z");
       ObjectNode config = root.putObject("config");
       if (user != null) {
@@ -252,7 +265,8 @@ public final class TestImages {
       index.put("schemaVersion", 2);
       index.put("mediaType", format == Format.OCI ? OCI_INDEX : DOCKER_LIST);
       ArrayNode manifests = index.putArray("manifests");
-      for (Pushed image : pushed) {
+      for (int i = 0; i < pushed.size(); i++) {
+        Pushed image = pushed.get(i);
         ObjectNode entry = manifests.addObject();
         entry.put("mediaType", image.mediaType());
         entry.put("digest", image.manifestDigest());
@@ -263,6 +277,9 @@ public final class TestImages {
         platform.put("os", parts[0]);
         if (parts.length > 2) {
           platform.put("variant", parts[2]);
+        }
+        if (platforms[i].osVersion() != null) {
+          platform.put("os.version", platforms[i].osVersion());
         }
       }
       String attestation = null;
