@@ -169,7 +169,7 @@ public final class Auditor implements AutoCloseable {
     running = true;
     Instant started = clock.instant();
     try {
-      Inventory.Listing listing = Inventory.list(client);
+      Inventory.Listing listing = Inventory.list(client, settings.namespaceSelector(), settings.objectSelector());
       AuditReport report = ClusterAudit.judge(engine, listing, namespaceModes, settings.concurrency(), started, clock);
       latest.set(report);
       if (lastError != null) {
@@ -177,10 +177,11 @@ public final class Auditor implements AutoCloseable {
       }
       lastError = null;
       metrics.record(report);
-      LOG.infof("audit: %d workloads in %d namespaces, %d would be denied under enforce (%d ms)%s",
+      LOG.infof("audit: %d workloads in %d namespaces, %d would be denied under enforce (%d ms); %d outside the "
+          + "webhook's selectors not judged%s",
           report.workloads(), report.namespaces().size(),
           report.namespaces().values().stream().mapToLong(AuditReport.NamespaceAudit::wouldDeny).sum(),
-          report.duration().toMillis(), report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
+          report.duration().toMillis(), listing.unselected(), report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
       writeReports();
       return report;
     } catch (KubernetesClientException e) {

@@ -1,10 +1,12 @@
 package dev.imagegate.audit;
 
 import dev.imagegate.admission.PodContainers;
+import dev.imagegate.config.LabelSelector;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -21,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -39,6 +42,9 @@ import java.util.function.Function;
  *       itself.
  *   <li>Finished pods (Succeeded, Failed), finished Jobs and mirror pods are not judged: they run
  *       nothing, or admission never judges them.
+ *   <li>Only what the webhook registration's selectors send to imagegate is judged
+ *       ({@code audit.namespaceSelector} on the namespace's labels, {@code audit.objectSelector} on
+ *       the workload's own), so the audit never reports what admission is never asked about.
  * </ul>
  */
 final class Inventory {
@@ -51,8 +57,12 @@ final class Inventory {
   /**
    * @param workloads every workload to judge, sorted by namespace, kind and name
    * @param notes the kinds that could not be listed (forbidden, or not served) and why
+   * @param unselected workloads left out because the selectors do not select them
    */
-  record Listing(List<Workload> workloads, List<String> notes) {}
+  record Listing(List<Workload> workloads, List<String> notes, int unselected) {}
+
+  /** The label the apiserver puts on every namespace: its name. Selectors rely on it. */
+  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
   private Inventory() {}
 
@@ -62,42 +72,102 @@ final class Inventory {
    * written from half a cluster.
    */
   static Listing list(KubernetesClient client) {
+    return list(client, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING);
+  }
+
+  /**
+   * Lists every audited kind in every namespace, keeping what the two selectors select. The
+   * namespaces' labels are listed once per audit; if they cannot be, the namespace selector is
+   * judged on the label the apiserver sets on every namespace ({@value #NAMESPACE_NAME_LABEL}) alone, with a note.
+   */
+  static Listing list(KubernetesClient client, LabelSelector namespaceSelector, LabelSelector objectSelector) {
     List<String> notes = new ArrayList<>();
     List<Workload> workloads = new ArrayList<>();
+    Scope scope = new Scope(namespaceSelector, objectSelector,
+        namespaceSelector.isEmpty() ? Map.of() : namespaceLabels(client, notes));
     for (Deployment d : all("deployments", notes, o -> client.apps().deployments().inAnyNamespace().list(o))) {
-      add(workloads, d, "apps/v1", "Deployment", d.getSpec() == null ? null : d.getSpec().getTemplate());
+      add(scope, workloads, d, "apps/v1", "Deployment", d.getSpec() == null ? null : d.getSpec().getTemplate());
     }
     for (StatefulSet s : all("statefulsets", notes, o -> client.apps().statefulSets().inAnyNamespace().list(o))) {
-      add(workloads, s, "apps/v1", "StatefulSet", s.getSpec() == null ? null : s.getSpec().getTemplate());
+      add(scope, workloads, s, "apps/v1", "StatefulSet", s.getSpec() == null ? null : s.getSpec().getTemplate());
     }
     for (DaemonSet d : all("daemonsets", notes, o -> client.apps().daemonSets().inAnyNamespace().list(o))) {
-      add(workloads, d, "apps/v1", "DaemonSet", d.getSpec() == null ? null : d.getSpec().getTemplate());
+      add(scope, workloads, d, "apps/v1", "DaemonSet", d.getSpec() == null ? null : d.getSpec().getTemplate());
     }
     for (ReplicaSet r : all("replicasets", notes, o -> client.apps().replicaSets().inAnyNamespace().list(o))) {
       if (!controlledBy(r, "Deployment")) {
-        add(workloads, r, "apps/v1", "ReplicaSet", r.getSpec() == null ? null : r.getSpec().getTemplate());
+        add(scope, workloads, r, "apps/v1", "ReplicaSet", r.getSpec() == null ? null : r.getSpec().getTemplate());
       }
     }
     for (ReplicationController r : all("replicationcontrollers", notes, o -> client.replicationControllers().inAnyNamespace().list(o))) {
-      add(workloads, r, "v1", "ReplicationController", r.getSpec() == null ? null : r.getSpec().getTemplate());
+      add(scope, workloads, r, "v1", "ReplicationController", r.getSpec() == null ? null : r.getSpec().getTemplate());
     }
     for (CronJob c : all("cronjobs", notes, o -> client.batch().v1().cronjobs().inAnyNamespace().list(o))) {
       var jobTemplate = c.getSpec() == null ? null : c.getSpec().getJobTemplate();
-      add(workloads, c, "batch/v1", "CronJob",
+      add(scope, workloads, c, "batch/v1", "CronJob",
           jobTemplate == null || jobTemplate.getSpec() == null ? null : jobTemplate.getSpec().getTemplate());
     }
     for (Job j : all("jobs", notes, o -> client.batch().v1().jobs().inAnyNamespace().list(o))) {
       if (!controlledBy(j, "CronJob") && !finished(j)) {
-        add(workloads, j, "batch/v1", "Job", j.getSpec() == null ? null : j.getSpec().getTemplate());
+        add(scope, workloads, j, "batch/v1", "Job", j.getSpec() == null ? null : j.getSpec().getTemplate());
       }
     }
     for (Pod p : all("pods", notes, o -> client.pods().inAnyNamespace().list(o))) {
       if (judgedAsPod(p)) {
-        addSpec(workloads, p, "v1", "Pod", p.getSpec());
+        addSpec(scope, workloads, p, "v1", "Pod", p.getSpec());
       }
     }
     workloads.sort(Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name));
-    return new Listing(workloads, notes);
+    return new Listing(workloads, notes, scope.unselected);
+  }
+
+  /** Namespace → its labels; empty, with a note, when the API refuses to list namespaces. */
+  private static Map<String, Map<String, String>> namespaceLabels(KubernetesClient client, List<String> notes) {
+    int before = notes.size();
+    Map<String, Map<String, String>> labels = new HashMap<>();
+    for (Namespace namespace : all("namespaces", notes, o -> client.namespaces().list(o))) {
+      Map<String, String> own = namespace.getMetadata().getLabels();
+      labels.put(namespace.getMetadata().getName(), own == null ? Map.of() : own);
+    }
+    if (notes.size() > before) {
+      notes.add("audit.namespaceSelector judged on namespace names alone (" + NAMESPACE_NAME_LABEL + ")");
+    }
+    return labels;
+  }
+
+  /** What the selectors select, and how many workloads they left out. */
+  private static final class Scope {
+    private final LabelSelector namespaceSelector;
+    private final LabelSelector objectSelector;
+    private final Map<String, Map<String, String>> namespaceLabels;
+    private final Map<String, Boolean> namespaceSelected = new HashMap<>();
+    private int unselected;
+
+    Scope(LabelSelector namespaceSelector, LabelSelector objectSelector, Map<String, Map<String, String>> namespaceLabels) {
+      this.namespaceSelector = namespaceSelector;
+      this.objectSelector = objectSelector;
+      this.namespaceLabels = namespaceLabels;
+    }
+
+    boolean selects(HasMetadata object) {
+      String namespace = object.getMetadata().getNamespace();
+      boolean selected = namespaceSelected.computeIfAbsent(namespace, this::namespaceSelected)
+          && objectSelector.matches(object.getMetadata().getLabels());
+      if (!selected) {
+        unselected++;
+      }
+      return selected;
+    }
+
+    /** As the apiserver sees a namespace: its labels, always with its name under {@value #NAMESPACE_NAME_LABEL}. */
+    private boolean namespaceSelected(String namespace) {
+      if (namespaceSelector.isEmpty()) {
+        return true;
+      }
+      Map<String, String> labels = new HashMap<>(namespaceLabels.getOrDefault(namespace, Map.of()));
+      labels.put(NAMESPACE_NAME_LABEL, namespace);
+      return namespaceSelector.matches(labels);
+    }
   }
 
   /** Whether a pod is judged itself rather than through a controller. */
@@ -138,13 +208,14 @@ final class Inventory {
     return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
   }
 
-  private static void add(List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodTemplateSpec template) {
-    addSpec(workloads, object, apiVersion, kind, template == null ? null : template.getSpec());
+  private static void add(Scope scope, List<Workload> workloads, HasMetadata object, String apiVersion, String kind,
+      PodTemplateSpec template) {
+    addSpec(scope, workloads, object, apiVersion, kind, template == null ? null : template.getSpec());
   }
 
-  private static void addSpec(List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodSpec spec) {
+  private static void addSpec(Scope scope, List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodSpec spec) {
     var meta = object.getMetadata();
-    if (spec == null || meta == null || meta.getNamespace() == null) {
+    if (spec == null || meta == null || meta.getNamespace() == null || !scope.selects(object)) {
       return;
     }
     workloads.add(new Workload(apiVersion, kind, meta.getNamespace(), meta.getName(), meta.getUid(),

@@ -1,5 +1,6 @@
 package dev.imagegate.config;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import java.time.Duration;
 
 /**
@@ -12,10 +13,17 @@ import java.time.Duration;
  *     the registry pool; default 2, 1 to 8
  * @param leaseName the coordination.k8s.io Lease (in imagegate's own namespace) that elects the
  *     one replica writing reports; default {@code imagegate-audit}
+ * @param namespaceSelector only workloads in namespaces whose labels match are judged: the webhook
+ *     registration's {@code namespaceSelector}, so that the audit judges what the apiserver sends
+ *     (the Helm chart writes the one it registers); default: every namespace
+ * @param objectSelector only workloads whose own labels match are judged: the registration's
+ *     {@code objectSelector}; default: every workload
  */
-public record AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName) {
+public record AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName,
+    LabelSelector namespaceSelector, LabelSelector objectSelector) {
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
+  @JsonCreator
   public AuditSettings {
     enabled = Boolean.TRUE.equals(enabled);
     interval = interval == null ? Duration.ofHours(1) : interval;
@@ -30,6 +38,13 @@ public record AuditSettings(Boolean enabled, Duration interval, Integer concurre
     if (!leaseName.matches("[a-z0-9]([-a-z0-9.]*[a-z0-9])?") || leaseName.length() > 253) {
       throw new ConfigException("audit.leaseName: \"" + leaseName + "\" is not a Kubernetes object name");
     }
+    namespaceSelector = namespaceSelector == null ? LabelSelector.EVERYTHING : namespaceSelector.checked("audit.namespaceSelector");
+    objectSelector = objectSelector == null ? LabelSelector.EVERYTHING : objectSelector.checked("audit.objectSelector");
+  }
+
+  /** Every workload in every namespace. */
+  public AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName) {
+    this(enabled, interval, concurrency, leaseName, null, null);
   }
 
   public static AuditSettings defaults() {
