@@ -126,9 +126,37 @@ true
 {{- else if .Values.registries.dockerConfig -}}
 {{- $_ := set $registries "dockerConfig" .Values.registries.dockerConfig -}}
 {{- end -}}
-{{- $config := dict "mode" .Values.mode "rules" .Values.rules "exemptions" .Values.exemptions "registries" $registries "cache" .Values.cache "namespaceModes" .Values.namespaceModes "events" .Values.events "audit" .Values.audit "limits" .Values.limits -}}
+{{- /* The audit judges what the webhook registration selects: the same selectors, rendered once. */ -}}
+{{- $audit := deepCopy .Values.audit -}}
+{{- $_ := set $audit "namespaceSelector" (include "imagegate.namespaceSelector" . | fromYaml) -}}
+{{- with .Values.webhook.objectSelector }}
+{{- $_ := set $audit "objectSelector" . -}}
+{{- end }}
+{{- $config := dict "mode" .Values.mode "rules" .Values.rules "exemptions" .Values.exemptions "registries" $registries "cache" .Values.cache "namespaceModes" .Values.namespaceModes "events" .Values.events "audit" $audit "limits" .Values.limits -}}
 {{- $config = mustMergeOverwrite (deepCopy $config) (deepCopy .Values.extraConfig) -}}
 {{- toYaml $config -}}
+{{- end -}}
+
+{{/*
+The namespaces the apiserver sends to imagegate, as a LabelSelector: the webhook's namespaceSelector
+and the audit's, from this one definition. Never kube-system, never imagegate's own namespace (so
+imagegate can always restart itself), never a namespace labelled imagegate.dev/ignore=true; with
+namespace modes on, never one labelled imagegate.dev/mode=off (imagegate allows it at once anyway;
+its label values are case-insensitive to imagegate); then the user's webhook.namespaceSelector.
+*/}}
+{{- define "imagegate.namespaceSelector" -}}
+{{- $expressions := list
+  (dict "key" "kubernetes.io/metadata.name" "operator" "NotIn" "values" (concat (list "kube-system" .Release.Namespace) .Values.webhook.excludeNamespaces | uniq))
+  (dict "key" "imagegate.dev/ignore" "operator" "NotIn" "values" (list "true")) -}}
+{{- if .Values.namespaceModes.enabled -}}
+{{- $expressions = append $expressions (dict "key" "imagegate.dev/mode" "operator" "NotIn" "values" (list "off" "Off" "OFF")) -}}
+{{- end -}}
+{{- $expressions = concat $expressions (.Values.webhook.namespaceSelector.matchExpressions | default list) -}}
+{{- $selector := dict "matchExpressions" $expressions -}}
+{{- with .Values.webhook.namespaceSelector.matchLabels -}}
+{{- $_ := set $selector "matchLabels" . -}}
+{{- end -}}
+{{- toYaml $selector -}}
 {{- end -}}
 
 {{/* sideEffects: NoneOnDryRun while imagegate writes Events (never on dry-run), else None. */}}

@@ -11,7 +11,10 @@ import io.fabric8.kubernetes.api.model.apps.ReplicaSetBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
+import dev.imagegate.config.LabelSelector;
+import dev.imagegate.config.LabelSelector.Requirement;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -86,6 +89,45 @@ class InventoryTest {
       Inventory.Listing listing = Inventory.list(client);
       assertThat(listing.workloads()).extracting(Workload::id).containsExactly("Pod/bare");
       assertThat(listing.notes()).singleElement().asString().contains("cronjobs").contains("403");
+    }
+  }
+
+  @Test
+  void selectorsKeepWhatTheWebhookIsCalledForAndCountTheRest() {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      KubernetesClient client = cluster.client();
+      cluster.namespace("apps", Map.of("kubernetes.io/metadata.name", "apps", "team", "shop"));
+      cluster.namespace("tools", Map.of("kubernetes.io/metadata.name", "tools"));
+      client.pods().inNamespace("apps").resource(pod("bare", null).build()).create();
+      client.pods().inNamespace("apps").resource(pod("trusted", null).editMetadata().addToLabels("skip", "1").endMetadata()
+          .build()).create();
+      client.pods().inNamespace("tools").resource(pod("bare", null).editMetadata().withNamespace("tools").endMetadata()
+          .build()).create();
+      LabelSelector teams = new LabelSelector(null, List.of(new Requirement("team", "Exists", null)));
+      LabelSelector unskipped = new LabelSelector(null, List.of(new Requirement("skip", "DoesNotExist", null)));
+
+      Inventory.Listing listing = Inventory.list(client, teams, unskipped);
+      assertThat(listing.workloads()).extracting(w -> w.namespace() + "/" + w.id()).containsExactly("apps/Pod/bare");
+      assertThat(listing.unselected()).isEqualTo(2);
+      assertThat(listing.notes()).isEmpty();
+    }
+  }
+
+  @Test
+  void namespacesThatMayNotBeListedAreSelectedByTheirNameAloneWithANote() {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      cluster.forbid("/api/v1/namespaces?limit=500");
+      KubernetesClient client = cluster.client();
+      client.pods().inNamespace("apps").resource(pod("bare", null).build()).create();
+      client.pods().inNamespace("kube-system").resource(pod("dns", null).editMetadata().withNamespace("kube-system")
+          .endMetadata().build()).create();
+      LabelSelector notSystem = new LabelSelector(null,
+          List.of(new Requirement("kubernetes.io/metadata.name", "NotIn", List.of("kube-system"))));
+
+      Inventory.Listing listing = Inventory.list(client, notSystem, LabelSelector.EVERYTHING);
+      assertThat(listing.workloads()).extracting(w -> w.namespace() + "/" + w.id()).containsExactly("apps/Pod/bare");
+      assertThat(listing.notes()).containsExactly("namespaces not listed (HTTP 403: forbidden, check RBAC)",
+          "audit.namespaceSelector judged on namespace names alone (kubernetes.io/metadata.name)");
     }
   }
 }

@@ -67,7 +67,12 @@ class ChartAllOptionsTest {
     // Feature keys, as written (the loader's own tests cover their meaning).
     assertThat(file.get("namespaceModes")).isEqualTo(Map.of("enabled", true));
     assertThat(file.get("events")).isEqualTo(Map.of("enabled", true, "interval", "5m"));
-    assertThat(file.get("audit")).isEqualTo(Map.of("enabled", true, "interval", "30m", "concurrency", 3, "leaseName", "gatekeeper-audit"));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> audit = (Map<String, Object>) file.get("audit");
+    assertThat(audit).containsEntry("enabled", true).containsEntry("interval", "30m").containsEntry("concurrency", 3)
+        .containsEntry("leaseName", "gatekeeper-audit")
+        .as("the webhook's selectors, which the chart writes for the audit").containsKeys("namespaceSelector", "objectSelector")
+        .hasSize(6);
     assertThat(file.get("limits")).isEqualTo(Map.of("maxImagesPerRequest", 50));
     @SuppressWarnings("unchecked")
     Map<String, Object> registries = (Map<String, Object>) file.get("registries");

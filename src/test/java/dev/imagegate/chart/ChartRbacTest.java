@@ -32,7 +32,7 @@ class ChartRbacTest {
       "/secrets:list", "/secrets:watch",
       "/serviceaccounts:list", "/serviceaccounts:watch");
   private static final Set<String> AUDIT = union(
-      verbs("", List.of("pods", "replicationcontrollers"), "list"),
+      verbs("", List.of("namespaces", "pods", "replicationcontrollers"), "list"),
       verbs("apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"), "list"),
       verbs("batch", List.of("jobs", "cronjobs"), "list"),
       verbs("wgpolicyk8s.io", List.of("policyreports"), "create", "update", "delete", "get", "list"));
