@@ -50,6 +50,10 @@ class ChartLintTest {
             certManager: {enabled: true}
             audit: {enabled: true}
             serviceMonitor: {enabled: true}
+            """),
+        Arguments.of("staged install: the audit alone, no webhook registration", """
+            webhook: {enabled: false}
+            audit: {enabled: true}
             """));
   }
 

@@ -54,6 +54,9 @@ class ChartSchemaTest {
       webhook.sideEffects                    | Some              | /webhook/sideEffects
       webhook.excludeNamespaces[0]           | Not_A_Namespace   | /webhook/excludeNamespaces/0
       webhook.matchConditions[0].name        | only-a-name       | /webhook/matchConditions/0
+      webhook.enabled                        | sometimes         | /webhook/enabled
+      webhook.objectSelector.matchExpressions[0].operator | notin | /webhook/objectSelector/matchExpressions/0
+      audit.namespaceSelector.matchLabels.a  | b                 | additional properties 'namespaceSelector'
       tls.cert                               | not a certificate | /tls/cert
       tls.validityDays                       | 0                 | /tls/validityDays
       certManager.issuerRef.kind             | Vault             | /certManager/issuerRef/kind
