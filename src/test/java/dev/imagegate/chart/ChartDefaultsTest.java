@@ -8,6 +8,11 @@ import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.config.OnError;
+import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.rules.DisallowLatestTagRule;
+import dev.imagegate.rules.NoSecretsInEnvRule;
+import dev.imagegate.rules.RequireHealthcheckRule;
+import dev.imagegate.rules.RunAsNonRootRule;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -88,6 +93,22 @@ class ChartDefaultsTest {
     assertThat(service.getPort()).isEqualTo(443);
     assertThat(webhook.getClientConfig().getUrl()).isNull();
     assertThat(webhook.getClientConfig().getCaBundle()).isNotBlank();
+  }
+
+  /**
+   * The apiserver keys each audit annotation of a response as {@code <webhook name>/<key>} and
+   * drops any that is not a qualified name (k8s.io/apiserver admission/attributes.go,
+   * checkKeyFormat): imagegate's keys are its rule ids.
+   */
+  @Test
+  void webhookNameMakesEveryAuditAnnotationKeyAQualifiedName() {
+    String webhook = chart.one(ValidatingWebhookConfiguration.class).getWebhooks().get(0).getName();
+    assertThat(webhook).as("a DNS-1123 subdomain prefix").hasSizeLessThanOrEqualTo(253)
+        .matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
+    for (String rule : List.of(RunAsNonRootRule.ID, RequireHealthcheckRule.ID, DisallowLatestTagRule.ID, NoSecretsInEnvRule.ID,
+        PolicyEngine.IMAGE_REFERENCE, PolicyEngine.IMAGE_UNAVAILABLE)) {
+      assertThat(rule).as(webhook + "/" + rule).hasSizeLessThanOrEqualTo(63).matches("([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]");
+    }
   }
 
   @Test
