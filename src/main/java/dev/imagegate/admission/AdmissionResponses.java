@@ -2,6 +2,7 @@ package dev.imagegate.admission;
 
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
+import dev.imagegate.policy.StaleNotice;
 import dev.imagegate.policy.Verdict;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -20,6 +21,7 @@ final class AdmissionResponses {
   /** A denial message long enough for hundreds of violations, short enough for an event or a terminal. */
   static final int MESSAGE_MAX_CHARS = 12_000;
   static final int AUDIT_VALUE_MAX_CHARS = 2_000;
+  private static final String STALE_PREFIX = "imagegate: ";
 
   private AdmissionResponses() {}
 
@@ -44,7 +46,7 @@ final class AdmissionResponses {
       response.withStatus(new StatusBuilder().withCode(403).withReason("Forbidden")
           .withMessage(denialMessage(verdict.withMode(Mode.ENFORCE))).build());
     }
-    List<String> warnings = warnings(verdict.withMode(Mode.WARN));
+    List<String> warnings = warnings(verdict.withMode(Mode.WARN), verdict.stale());
     if (!warnings.isEmpty()) {
       response.withWarnings(warnings);
     }
@@ -68,9 +70,18 @@ final class AdmissionResponses {
     return message.toString();
   }
 
-  private static List<String> warnings(List<Finding> warned) {
+  /**
+   * The warned findings, one line each, and first, when some facts could not be confirmed, one line
+   * for the whole request naming each unreachable registry once.
+   */
+  private static List<String> warnings(List<Finding> warned, StaleNotice stale) {
     List<String> warnings = new ArrayList<>();
     int total = 0;
+    if (stale != null) {
+      String notice = Printable.truncated(STALE_PREFIX + stale.describe(WARNING_MAX_CHARS - STALE_PREFIX.length()), WARNING_MAX_CHARS);
+      warnings.add(notice);
+      total += notice.length();
+    }
     for (int i = 0; i < warned.size(); i++) {
       Finding f = warned.get(i);
       String warning = Printable.truncated("[" + f.ruleId() + "] container \"" + f.container() + "\": " + f.message(),

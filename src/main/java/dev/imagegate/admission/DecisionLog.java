@@ -3,6 +3,7 @@ package dev.imagegate.admission;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.policy.Finding;
+import dev.imagegate.policy.StaleNotice;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -70,6 +71,17 @@ public class DecisionLog {
       }
       json.writeFieldName("durationMs");
       json.writeNumber(milliseconds(nanos));
+      StaleNotice stale = decision.verdict().stale();
+      if (stale != null) {
+        json.writeObjectFieldStart("staleFacts");
+        json.writeNumberField("ageSeconds", stale.oldest().toSeconds());
+        json.writeArrayFieldStart("unreachable");
+        for (String registry : stale.registries()) {
+          json.writeString(registry);
+        }
+        json.writeEndArray();
+        json.writeEndObject();
+      }
       json.writeArrayFieldStart("violations");
       for (Finding f : decision.verdict().findings()) {
         json.writeStartObject();

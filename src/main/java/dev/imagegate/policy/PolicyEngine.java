@@ -142,7 +142,8 @@ public class PolicyEngine {
     String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
     return all.handle((ignored, error) -> null)
         .completeOnTimeout(null, Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS)
-        .thenApply(ignored -> new Verdict(capped.before(findings(namespace, namespaceMode, judged, fetches, late))));
+        .thenApply(ignored -> new Verdict(capped.before(findings(namespace, namespaceMode, judged, fetches, late)),
+            StaleNotice.of(fetches.values())));
   }
 
   /**
@@ -209,7 +210,7 @@ public class PolicyEngine {
         }
       }
       List<Finding> findings = capped.before(findings(subject.namespace(), subject.namespaceMode(), judged, mine, late));
-      judgements.add(new Judgement(new Verdict(findings), outcomes(subject.namespace(), judged, findings, !capped.findings().isEmpty())));
+      judgements.add(new Judgement(new Verdict(findings, StaleNotice.of(mine.values())), outcomes(subject.namespace(), judged, findings, !capped.findings().isEmpty())));
     }
     return judgements;
   }

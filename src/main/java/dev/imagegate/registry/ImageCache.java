@@ -2,9 +2,11 @@ package dev.imagegate.registry;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +20,8 @@ import java.util.List;
  *       learnt. Trusted for {@code cache.tagTtl}; after that it is stale and checked with a
  *       {@code HEAD} (one request, no pull counted) before the cached facts are used again.
  *       At most {@code cache.maxTags}.
- *   <li><b>access</b>: (registry, repository, principal) that was let in, for {@code cache.tagTtl}.
+ *   <li><b>access</b>: (registry, repository, principal) that was let in, and when; trusted for
+ *       {@code cache.tagTtl}.
  *   <li><b>errors</b>: failed fetches, for {@code cache.errorTtl} (0 keeps none).
  * </ul>
  *
@@ -27,6 +30,11 @@ import java.util.List;
  * within {@code tagTtl}. So a pod without access to a private image learns nothing about it from
  * another pod's fetch: its tag is resolved, or its access to a digest checked, with its own
  * credentials (see docs/registry.md, "Whose credentials, whose cache").
+ *
+ * <p>A tag's digest or a repository's access past {@code tagTtl} but confirmed within
+ * {@code cache.staleIfError} comes with the look-up as {@link Stale} facts: what the pod may be
+ * judged on if the re-check fails for a transient reason. Ages are read from the {@link Ticker}
+ * (the system's, or a test's).
  */
 final class ImageCache {
   /** A tag of a repository in a registry, as resolved by one principal. */
@@ -35,8 +43,58 @@ final class ImageCache {
   /** A repository of a registry, as reached by one principal. */
   record AccessKey(String registry, String repository, String principal) {}
 
-  /** What a tag pointed to, and when that was learnt. */
-  record TagEntry(String digest, long resolvedAtNanos) {}
+  /**
+   * What a tag pointed to, when that was learnt and as whom; whether an admission used it since,
+   * and the last failure of a background re-check. Replaced, never changed, by a new resolution.
+   */
+  static final class TagEntry {
+    final TagKey key;
+    final String digest;
+    final long resolvedAtNanos;
+    /** Whom the registry let in: the background refresh asks as the same principal. */
+    final Principal principal;
+    private volatile boolean used;
+    private volatile FailedRecheck failure;
+
+    TagEntry(TagKey key, String digest, long resolvedAtNanos, Principal principal) {
+      this.key = key;
+      this.digest = digest;
+      this.resolvedAtNanos = resolvedAtNanos;
+      this.principal = principal;
+    }
+
+    void markUsed() {
+      if (!used) { // read first: a hot tag is looked up by every admission, a write each time would cost
+        used = true;
+      }
+    }
+
+    /** Whether it was used since the last call; resets the mark. */
+    boolean takeUsed() {
+      boolean was = used;
+      used = false;
+      return was;
+    }
+
+    @Override
+    public String toString() {
+      return "TagEntry[" + key.registry() + "/" + key.repository() + ":" + key.tag() + " -> " + digest + "]";
+    }
+  }
+
+  /** A background re-check of a tag that failed, and when. */
+  private record FailedRecheck(FetchErrors.Classified failure, long atNanos) {}
+
+  /**
+   * Facts confirmed earlier, within {@code cache.staleIfError}: what to judge on when the re-check
+   * fails for a transient reason.
+   *
+   * @param age since the registry last confirmed them
+   * @param entry the tag entry they come from (null for a digest reference)
+   * @param knownFailure the failure of a background re-check of that tag that is still remembered
+   *     (within {@code errorTtl} plus the time the next re-check takes), or null
+   */
+  record Stale(FetchedImage image, Duration age, TagEntry entry, FetchErrors.Classified knownFailure) {}
 
   /**
    * The outcome of a look-up: a hit, or what to ask the registry for.
@@ -44,26 +102,41 @@ final class ImageCache {
    * @param qualifier the tag or digest to fetch
    * @param headFirst ask with a {@code HEAD} first: the answer may already be cached (a stale tag,
    *     or a cached digest this pod's access to is not yet known)
+   * @param stale facts to fall back on when the registry cannot be asked, or null
    */
-  record Lookup(FetchedImage hit, String qualifier, boolean headFirst) {
+  record Lookup(FetchedImage hit, String qualifier, boolean headFirst, Stale stale) {
     static Lookup hit(FetchedImage image) {
-      return new Lookup(image, null, false);
+      return new Lookup(image, null, false, null);
     }
   }
 
   private final Cache<String, List<ImageFacts>> images;
   private final Cache<TagKey, TagEntry> tags;
-  private final Cache<AccessKey, Boolean> access;
+  /** When the registry last let the principal in. */
+  private final Cache<AccessKey, Long> access;
   private final Cache<Object, FetchErrors.Classified> errors;
   private final long tagTtlNanos;
+  private final long staleIfErrorNanos;
+  private final long failureMemoryNanos;
+  private final Ticker ticker;
   private final RegistryMetrics metrics;
 
-  ImageCache(CacheSettings settings, RegistryMetrics metrics) {
+  /**
+   * @param recheckTimeout the most a background re-check takes ({@code registries.timeout}): its
+   *     failure is remembered for {@code errorTtl} plus this, until the next re-check has answered
+   */
+  ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout) {
+    Duration accessLife = settings.staleIfError().compareTo(settings.tagTtl()) > 0 ? settings.staleIfError() : settings.tagTtl();
     this.images = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
     this.tags = Caffeine.newBuilder().maximumSize(settings.maxTags()).executor(Runnable::run).build();
-    this.access = Caffeine.newBuilder().maximumSize(settings.maxTags()).expireAfterWrite(settings.tagTtl()).executor(Runnable::run).build();
-    this.errors = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(settings.errorTtl()).executor(Runnable::run).build();
+    this.access = Caffeine.newBuilder().maximumSize(settings.maxTags()).expireAfterWrite(accessLife).ticker(ticker)
+        .executor(Runnable::run).build();
+    this.errors = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(settings.errorTtl()).ticker(ticker)
+        .executor(Runnable::run).build();
     this.tagTtlNanos = settings.tagTtl().toNanos();
+    this.staleIfErrorNanos = settings.staleIfError().toNanos();
+    this.failureMemoryNanos = settings.errorTtl().isZero() ? 0 : settings.errorTtl().plus(recheckTimeout).toNanos();
+    this.ticker = ticker;
     this.metrics = metrics;
   }
 
@@ -83,40 +156,64 @@ final class ImageCache {
   private Lookup lookup(ImageReference ref, List<Principal> candidates, boolean counted) {
     String registry = RegistryEndpoints.normalize(ref.registry());
     List<Principal> principals = withAnonymous(candidates);
+    long now = ticker.read();
     String digest = ref.digest();
     if (digest != null) {
       List<ImageFacts> facts = counted ? facts(digest) : images.getIfPresent(digest);
       if (facts == null) {
-        return new Lookup(null, digest, false);
+        return new Lookup(null, digest, false, null);
       }
+      long newest = 0;
+      boolean confirmed = false;
       for (Principal principal : principals) {
-        if (access.getIfPresent(new AccessKey(registry, ref.repository(), principal.id())) != null) {
+        Long at = access.getIfPresent(new AccessKey(registry, ref.repository(), principal.id()));
+        if (at == null) {
+          continue;
+        }
+        if (now - at < tagTtlNanos) {
           return Lookup.hit(new FetchedImage(digest, facts));
         }
+        newest = confirmed && newest - at > 0 ? newest : at;
+        confirmed = true;
       }
-      return new Lookup(null, digest, true); // cached, but may this pod see it? one HEAD says
+      // cached, but may this pod see it? one HEAD says
+      Stale stale = confirmed && now - newest < staleIfErrorNanos
+          ? new Stale(new FetchedImage(digest, facts), Duration.ofNanos(now - newest), null, null) : null;
+      return new Lookup(null, digest, true, stale);
     }
     String tag = ImageNames.qualifier(ref);
     TagEntry stale = null;
-    long now = System.nanoTime();
     for (Principal principal : principals) {
       TagEntry entry = tags.getIfPresent(new TagKey(registry, ref.repository(), tag, principal.id()));
       if (entry == null) {
         continue;
       }
-      if (now - entry.resolvedAtNanos() < tagTtlNanos) {
+      if (now - entry.resolvedAtNanos < tagTtlNanos) {
         if (counted) {
           metrics.cache(RegistryMetrics.TAG_CACHE, true);
+          entry.markUsed();
         }
-        List<ImageFacts> facts = counted ? facts(entry.digest()) : images.getIfPresent(entry.digest());
-        return facts != null ? Lookup.hit(new FetchedImage(entry.digest(), facts)) : new Lookup(null, entry.digest(), false);
+        List<ImageFacts> facts = counted ? facts(entry.digest) : images.getIfPresent(entry.digest);
+        return facts != null ? Lookup.hit(new FetchedImage(entry.digest, facts)) : new Lookup(null, entry.digest, false, null);
       }
-      stale = entry;
+      stale = stale == null || entry.resolvedAtNanos - stale.resolvedAtNanos > 0 ? entry : stale;
     }
     if (counted) {
       metrics.cache(RegistryMetrics.TAG_CACHE, false);
     }
-    return new Lookup(null, tag, stale != null);
+    return new Lookup(null, tag, stale != null, stale == null ? null : staleFacts(stale, now));
+  }
+
+  /** The tag's last resolution as stale facts, if within {@code staleIfError} and its facts are still cached. */
+  private Stale staleFacts(TagEntry entry, long now) {
+    long age = now - entry.resolvedAtNanos;
+    List<ImageFacts> facts = age < staleIfErrorNanos ? images.getIfPresent(entry.digest) : null;
+    if (facts == null) {
+      return null;
+    }
+    FailedRecheck failed = entry.failure;
+    FetchErrors.Classified known = failed != null && now - failed.atNanos() < failureMemoryNanos ? failed.failure() : null;
+    return new Stale(new FetchedImage(entry.digest, facts), Duration.ofNanos(age), entry, known);
   }
 
   private static List<Principal> withAnonymous(List<Principal> candidates) {
@@ -136,14 +233,33 @@ final class ImageCache {
     return facts;
   }
 
-  /** Records a fetch made as {@code principal}; the tag is remembered when the reference has no digest. */
-  void store(ImageReference ref, Principal principal, FetchedImage image) {
+  /**
+   * Records a fetch made as {@code principal}; the tag is remembered when the reference has no digest.
+   *
+   * @return the tag's new entry, or null for a digest reference
+   */
+  TagEntry store(ImageReference ref, Principal principal, FetchedImage image) {
     String registry = RegistryEndpoints.normalize(ref.registry());
+    long now = ticker.read();
     images.put(image.manifestDigest(), image.platforms());
-    access.put(new AccessKey(registry, ref.repository(), principal.id()), Boolean.TRUE);
-    if (ref.digest() == null) {
-      tags.put(new TagKey(registry, ref.repository(), ImageNames.qualifier(ref), principal.id()), new TagEntry(image.manifestDigest(), System.nanoTime()));
+    access.put(new AccessKey(registry, ref.repository(), principal.id()), now);
+    if (ref.digest() != null) {
+      return null;
     }
+    TagKey key = new TagKey(registry, ref.repository(), ImageNames.qualifier(ref), principal.id());
+    TagEntry entry = new TagEntry(key, image.manifestDigest(), now, principal);
+    tags.put(key, entry);
+    return entry;
+  }
+
+  /** Whether {@code entry} is still the tag's resolution (not replaced by a newer one, nor evicted). */
+  boolean current(TagEntry entry) {
+    return tags.getIfPresent(entry.key) == entry;
+  }
+
+  /** A background re-check of the entry's tag failed: admissions know it without asking again. */
+  void recheckFailed(TagEntry entry, FetchErrors.Classified failure) {
+    entry.failure = new FailedRecheck(failure, ticker.read());
   }
 
   /** A failure remembered for {@code key} within {@code cache.errorTtl}, or null; counted as an error-cache request. */

@@ -1,5 +1,6 @@
 package dev.imagegate.registry;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import com.google.cloud.tools.jib.api.LogEvent;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ImagegateConfig;
@@ -41,6 +42,12 @@ import org.jboss.logging.Logger;
  * registry threads and completes (on one of them) by the earlier of the caller's deadline and
  * {@code registries.timeout}. Concurrent requests for the same image by the same credentials share
  * one fetch. See docs/registry.md.
+ *
+ * <p>When the registry cannot be asked (a {@linkplain ErrorReason#isTransient() transient} failure)
+ * and the image's facts were confirmed within {@code cache.staleIfError}, the answer is those facts,
+ * marked {@link ResolvedImage#stale()}. A tag an admission used is re-resolved in the background
+ * shortly before its {@code cache.tagTtl} ends (refresh-ahead), so a hot tag never makes an
+ * admission wait, and an outage is known before an admission needs the tag.
  */
 @ApplicationScoped
 @Startup // a wrong registries/cache setting stops the start, and pull-secret informers sync early
@@ -50,10 +57,15 @@ public class ImageResolver implements AutoCloseable {
   static final int FETCH_QUEUE = 10_000;
   /** Threads fetching the extra platforms of an image index in parallel (beyond them, the fetch's own thread does). */
   static final int PLATFORM_THREADS = 32;
+  /** The longest before the caller's deadline that stale facts are given in place of an unanswered re-check. */
+  static final Duration STALE_ANSWER_MARGIN = Duration.ofMillis(100);
 
   private static final Logger LOG = Logger.getLogger(ImageResolver.class);
 
   private final Duration timeout;
+  /** How long after a tag's resolution its background refresh is due (0: none); {@code errorTtl}: retry after a transient failure. */
+  private final long refreshAfterNanos;
+  private final long refreshRetryNanos;
   private final RegistryEndpoints endpoints;
   private final CredentialChain credentials;
   private final ImageCache cache;
@@ -98,11 +110,19 @@ public class ImageResolver implements AutoCloseable {
    */
   public ImageResolver(
       RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls, PullSecretSource pullSecrets) {
+    this(registries, cacheSettings, meters, tls, pullSecrets, Ticker.systemTicker());
+  }
+
+  /** @param ticker the clock the caches' ages are read from (a test's, to age them at will) */
+  ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls,
+      PullSecretSource pullSecrets, Ticker ticker) {
     Objects.requireNonNull(registries, "registries");
     Objects.requireNonNull(cacheSettings, "cacheSettings");
     this.timeout = registries.timeout();
+    this.refreshAfterNanos = refreshAfter(cacheSettings.tagTtl()).toNanos();
+    this.refreshRetryNanos = cacheSettings.errorTtl().toNanos();
     this.metrics = new RegistryMetrics(meters);
-    this.cache = new ImageCache(cacheSettings, metrics);
+    this.cache = new ImageCache(cacheSettings, metrics, ticker, registries.timeout());
     this.endpoints = new RegistryEndpoints(registries);
     Consumer<LogEvent> jibLog = ImageResolver::jibLog;
     this.credentials = new CredentialChain(
@@ -166,11 +186,16 @@ public class ImageResolver implements AutoCloseable {
     if (lookup.hit() != null) {
       return CompletableFuture.completedFuture(resolved(ref, lookup.hit()));
     }
+    ImageCache.Stale stale = lookup.stale();
+    if (stale != null && stale.knownFailure() != null && stale.knownFailure().reason().isTransient()) {
+      // A background re-check of this tag has just found the registry unreachable: no need to wait for another.
+      return remembered(ref, stale.knownFailure(), stale);
+    }
     FlightKey key = new FlightKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), lookup.qualifier(), lookup.headFirst(),
         candidates.stream().map(Principal::id).toList());
     FetchErrors.Classified remembered = cache.error(key);
     if (remembered != null) {
-      return CompletableFuture.failedFuture(new ImageFetchException(remembered.reason(), ImageNames.display(ref) + ": " + remembered.message()));
+      return remembered(ref, remembered, stale);
     }
     Deadline imageDeadline = Deadline.after(timeout);
     Deadline flightDeadline = Deadline.earlier(callerDeadline, imageDeadline);
@@ -188,14 +213,60 @@ public class ImageResolver implements AutoCloseable {
     CompletableFuture<ResolvedImage> mine = flight.handle((result, error) -> {
       if (error != null) {
         // Each caller's error names the image as that caller asked for it.
-        throw new CompletionException(fetchException(ref, error));
+        ImageFetchException failure = fetchException(ref, error);
+        if (stale != null && failure.reason().isTransient()) {
+          return staleImage(ref, stale, failure.reason());
+        }
+        throw new CompletionException(failure);
       }
       return resolved(ref, result.image());
     });
-    if (!started.get() && !mine.isDone()) {
+    if (stale != null) {
+      answerBeforeDeadline(mine, ref, stale, callerDeadline);
+      mine.thenAccept(image -> countStale(image));
+    } else if (!started.get() && !mine.isDone()) {
       bound(mine, ref, callerDeadline);
     }
     return mine;
+  }
+
+  /** A failure remembered within {@code errorTtl}: the stale facts when it was transient and there are some, else the failure. */
+  private CompletableFuture<ResolvedImage> remembered(ImageReference ref, FetchErrors.Classified failure, ImageCache.Stale stale) {
+    if (stale != null && failure.reason().isTransient()) {
+      ResolvedImage image = staleImage(ref, stale, failure.reason());
+      countStale(image);
+      return CompletableFuture.completedFuture(image);
+    }
+    return CompletableFuture.failedFuture(new ImageFetchException(failure.reason(), ImageNames.display(ref) + ": " + failure.message()));
+  }
+
+  /**
+   * With stale facts to fall back on, a re-check the registry does not answer in time is a
+   * transient failure like any other: the caller gets the stale facts a little before its own
+   * deadline, so that whoever waits for the answer (the engine, with the same deadline) has it.
+   */
+  private void answerBeforeDeadline(CompletableFuture<ResolvedImage> mine, ImageReference ref, ImageCache.Stale stale, Deadline deadline) {
+    if (mine.isDone()) {
+      return;
+    }
+    long remaining = deadline.remaining().toNanos();
+    long margin = Math.min(remaining / 10, STALE_ANSWER_MARGIN.toNanos());
+    ScheduledFuture<?> alarm = deadlines.schedule(
+        () -> mine.complete(staleImage(ref, stale, ErrorReason.TIMEOUT)), remaining - margin, TimeUnit.NANOSECONDS);
+    mine.whenComplete((image, error) -> alarm.cancel(false));
+  }
+
+  private ResolvedImage staleImage(ImageReference ref, ImageCache.Stale stale, ErrorReason reason) {
+    if (stale.entry() != null) {
+      stale.entry().markUsed(); // an admission used the tag: keep re-checking it in the background
+    }
+    return new ResolvedImage(ref, stale.image().manifestDigest(), stale.image().platforms(), new StaleFacts(ref.registry(), stale.age(), reason));
+  }
+
+  private void countStale(ResolvedImage image) {
+    if (image.stale() != null) {
+      metrics.staleServed(image.stale().registry());
+    }
   }
 
   /** A caller who joined a running fetch still gets its answer by its own deadline. */
@@ -243,7 +314,10 @@ public class ImageResolver implements AutoCloseable {
       boolean byDigest = flight.lookup.qualifier().contains(":") && !flight.lookup.headFirst();
       ImageFetcher.Result result = fetcher.fetch(flight.ref, flight.endpoint, flight.candidates, flight.lookup.qualifier(),
           flight.lookup.headFirst(), flight.deadline, byDigest ? digest -> null : cache::facts);
-      cache.store(flight.ref, result.principal(), result.image());
+      ImageCache.TagEntry entry = cache.store(flight.ref, result.principal(), result.image());
+      if (entry != null) {
+        scheduleRefresh(entry, flight.ref, flight.endpoint, refreshAfterNanos);
+      }
       if (flight.settle()) {
         metrics.fetchSucceeded(flight.ref.registry(), flight.elapsed());
         flight.future.complete(result);
@@ -258,6 +332,51 @@ public class ImageResolver implements AutoCloseable {
         throw error;
       }
     }
+  }
+
+  /** Refresh-ahead: the tag is re-resolved {@code delayNanos} from now if an admission used it meanwhile. */
+  private void scheduleRefresh(ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint, long delayNanos) {
+    if (delayNanos <= 0) {
+      return;
+    }
+    try {
+      deadlines.schedule(() -> refreshIfUsed(entry, ref, endpoint), delayNanos, TimeUnit.NANOSECONDS);
+    } catch (RejectedExecutionException e) {
+      // closing
+    }
+  }
+
+  /**
+   * Re-resolves a tag in the background, as the principal that resolved it, with the same single
+   * flight and negative cache as an admission's re-check. Success replaces the entry (and schedules
+   * its own refresh); a failure is remembered on the entry, so admissions after {@code tagTtl} know
+   * it without waiting; a transient one is retried after {@code errorTtl} while admissions use the tag.
+   */
+  private void refreshIfUsed(ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint) {
+    if (!cache.current(entry) || !entry.takeUsed()) {
+      return; // replaced, evicted, or not used since the last refresh: it goes stale, an admission re-checks it
+    }
+    List<Principal> as = List.of(entry.principal);
+    FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), entry.key.tag(), true, List.of(entry.principal.id()));
+    ImageCache.Lookup lookup = new ImageCache.Lookup(null, entry.key.tag(), true, null);
+    flights.join(key, future -> start(new Flight(ref, endpoint, as, key, lookup, future, Deadline.after(timeout), false)))
+        .whenComplete((result, error) -> {
+          if (error == null) {
+            return;
+          }
+          FetchErrors.Classified failure = FetchErrors.classify(error, Deadline.after(timeout));
+          if (cache.current(entry)) {
+            cache.recheckFailed(entry, failure);
+            if (failure.reason().isTransient()) {
+              scheduleRefresh(entry, ref, endpoint, refreshRetryNanos);
+            }
+          }
+        });
+  }
+
+  /** When a tag's background refresh is due: a fifth of {@code tagTtl} before it ends. */
+  static Duration refreshAfter(Duration tagTtl) {
+    return tagTtl.minus(tagTtl.dividedBy(5));
   }
 
   private void fail(Flight flight, FetchErrors.Classified failure) {

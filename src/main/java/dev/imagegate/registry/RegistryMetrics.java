@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>{@code imagegate_registry_retries_total{registry,reason=io|server_error|rate_limited}}
  *   <li>{@code imagegate_registry_tokens_total{registry,source=cache|token_service}}
  *   <li>{@code imagegate_cache_requests_total{cache=tags|images|errors,result=hit|miss}}
+ *   <li>{@code imagegate_cache_stale_served_total{registry}}
  * </ul>
  */
 final class RegistryMetrics {
@@ -63,6 +64,13 @@ final class RegistryMetrics {
   void token(String registry, boolean cached) {
     counter("imagegate.registry.tokens", "Bearer tokens used for registry requests, by where they came from",
         "registry", label(registry), "source", cached ? "cache" : "token_service").increment();
+  }
+
+  /** An image judged on facts its registry could not confirm (a transient failure, within {@code cache.staleIfError}). */
+  void staleServed(String registry) {
+    counter("imagegate.cache.stale.served",
+        "Images judged on earlier registry facts because re-checking them failed for a transient reason",
+        "registry", label(registry)).increment();
   }
 
   /** Called on every admission: the counter is looked up in a map, not built anew. */

@@ -11,9 +11,16 @@ import java.util.List;
  * @param manifestDigest digest of the manifest (or image index) the reference points to
  * @param platforms the config facts of each platform judged: one for a single-platform image,
  *     the configured platforms present in an image index otherwise
+ * @param stale null when the registry confirmed the facts within {@code cache.tagTtl}; otherwise
+ *     why and how old they are (the registry was unreachable: {@code cache.staleIfError})
  */
-public record ResolvedImage(ImageReference reference, String manifestDigest, List<ImageFacts> platforms) {
+public record ResolvedImage(ImageReference reference, String manifestDigest, List<ImageFacts> platforms, StaleFacts stale) {
   public ResolvedImage {
     platforms = List.copyOf(platforms);
+  }
+
+  /** Facts the registry confirmed. */
+  public ResolvedImage(ImageReference reference, String manifestDigest, List<ImageFacts> platforms) {
+    this(reference, manifestDigest, platforms, null);
   }
 }
