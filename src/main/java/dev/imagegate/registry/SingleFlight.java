@@ -18,9 +18,13 @@ final class SingleFlight<K, V> {
    */
   CompletableFuture<V> join(K key, Consumer<CompletableFuture<V>> start) {
     CompletableFuture<V> mine = new CompletableFuture<>();
-    CompletableFuture<V> running = inFlight.putIfAbsent(key, mine);
-    if (running != null) {
-      return running;
+    CompletableFuture<V> running;
+    // A flight that has just finished may not be forgotten yet (its callers' stages run first): not joined.
+    while ((running = inFlight.putIfAbsent(key, mine)) != null) {
+      if (!running.isDone()) {
+        return running;
+      }
+      inFlight.remove(key, running);
     }
     mine.whenComplete((value, error) -> inFlight.remove(key, mine));
     start.accept(mine);

@@ -39,4 +39,20 @@ class SingleFlightTest {
     assertThat(failed).isCompletedExceptionally();
     assertThat(flights.inFlight()).isZero();
   }
+
+  @Test
+  void aCallerReactingToAFinishedFlightStartsANewOneEvenBeforeTheOldIsForgotten() {
+    SingleFlight<String, String> flights = new SingleFlight<>();
+    AtomicInteger started = new AtomicInteger();
+    CompletableFuture<String>[] running = new CompletableFuture[1];
+    CompletableFuture<String> first = flights.join("k", f -> running[0] = f);
+    CompletableFuture<String>[] next = new CompletableFuture[1];
+    // A caller's stage runs before the flight is forgotten (dependents run last-registered first)
+    first.whenComplete((value, error) -> next[0] = flights.join("k", f -> started.incrementAndGet()));
+
+    running[0].completeExceptionally(new IllegalStateException("registry down"));
+
+    assertThat(started).as("the finished flight is not joined").hasValue(1);
+    assertThat(next[0]).isNotSameAs(first).isNotDone();
+  }
 }
