@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
+import dev.imagegate.policy.StaleNotice;
 import dev.imagegate.policy.Verdict;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -73,5 +75,35 @@ class AdmissionResponsesTest {
     String message = AdmissionResponses.of("u", new Verdict(many)).getStatus().getMessage();
     assertThat(message.length()).isLessThanOrEqualTo(AdmissionResponses.MESSAGE_MAX_CHARS + 40);
     assertThat(message).startsWith("imagegate: 10000 violations").containsPattern("… and \\d+ more$");
+  }
+
+  @Test
+  void factsJudgedDuringAnOutageGiveOneWarningNamingEachRegistryOnce() {
+    StaleNotice stale = new StaleNotice(Duration.ofSeconds(192), List.of("docker.io", "ghcr.io"));
+    AdmissionResponse response = AdmissionResponses.of("u", new Verdict(List.of(), stale));
+    assertThat(response.getAllowed()).isTrue();
+    assertThat(response.getWarnings()).containsExactly("imagegate: judged on registry facts from 3m12s ago: docker.io, ghcr.io unreachable");
+  }
+
+  @Test
+  void theOutageWarningComesFirstAndStaysWithinTheLimitsWhateverTheRegistries() {
+    List<String> registries = IntStream.range(0, 40).mapToObj(i -> "registry-" + i + ".example.com").toList();
+    List<Finding> many = new ArrayList<>();
+    IntStream.range(0, 500).forEach(i -> many.add(finding("c" + i, Mode.WARN)));
+    List<String> warnings = AdmissionResponses.of("u", new Verdict(many, new StaleNotice(Duration.ofHours(23).plusMinutes(59), registries)))
+        .getWarnings();
+    assertThat(warnings.get(0)).isEqualTo(
+        "imagegate: judged on registry facts from 23h ago: registry-0.example.com, registry-1.example.com and 38 more unreachable");
+    assertThat(warnings.get(0)).hasSizeLessThanOrEqualTo(AdmissionResponses.WARNING_MAX_CHARS);
+    assertThat(warnings.stream().filter(w -> w.contains("judged on registry facts"))).hasSize(1);
+    assertThat(warnings.stream().mapToInt(String::length).sum()).isLessThan(AdmissionResponses.WARNINGS_MAX_TOTAL);
+  }
+
+  @Test
+  void aDenialDuringAnOutageStillSaysWhichFactsItWasJudgedOn() {
+    AdmissionResponse response = AdmissionResponses.of("u",
+        new Verdict(List.of(finding("web", Mode.ENFORCE)), new StaleNotice(Duration.ofSeconds(75), List.of("docker.io"))));
+    assertThat(response.getAllowed()).isFalse();
+    assertThat(response.getWarnings()).containsExactly("imagegate: judged on registry facts from 1m15s ago: docker.io unreachable");
   }
 }

@@ -75,6 +75,23 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void staleIfErrorDefaultsToADayAndZeroTurnsItOff() {
+    assertThat(ConfigLoader.parse("").cache().staleIfError()).isEqualTo(Duration.ofHours(24));
+    assertThat(ConfigLoader.parse("cache:\n  staleIfError: 0s\n").cache().staleIfError()).isZero();
+    assertThat(ConfigLoader.parse("cache:\n  staleIfError: 2h\n").cache().staleIfError()).isEqualTo(Duration.ofHours(2));
+  }
+
+  @Test
+  void aNegativeStaleIfErrorIsRefusedWithItsKey() {
+    assertThatThrownBy(() -> ConfigLoader.parse("cache:\n  staleIfError: -PT1S\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cache.staleIfError must not be negative");
+    assertThatThrownBy(() -> ConfigLoader.parse("cache:\n  staleIfError: a day\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("staleIfError");
+  }
+
+  @Test
   void misspeltKeyIsRefusedWithItsName() {
     assertThatThrownBy(() -> ConfigLoader.parse("registries:\n  mirorrs: {}\n"))
         .isInstanceOf(ConfigException.class)

@@ -57,4 +57,21 @@ class FetchErrorsTest {
     assertThat(FetchErrors.classify(new IOException(new FetchProblem(ErrorReason.INVALID, "invalid manifest: no config")), LATER))
         .isEqualTo(new FetchErrors.Classified(ErrorReason.INVALID, "invalid manifest: no config"));
   }
+
+  @Test
+  void anUnreachableRegistryIsTransientAnAnswerAboutTheImageIsNot() {
+    Deadline deadline = Deadline.after(Duration.ofSeconds(8));
+    assertThat(FetchErrors.classify(new ConnectException("Connection refused"), deadline).reason().isTransient()).isTrue();
+    assertThat(FetchErrors.classify(new IOException("Connection reset"), deadline).reason().isTransient()).isTrue();
+    assertThat(FetchErrors.classify(new HttpTimeoutException("timed out"), deadline).reason().isTransient()).isTrue();
+    assertThat(FetchErrors.classify(new SSLHandshakeException("handshake"), deadline).reason().isTransient()).isTrue();
+    assertThat(FetchErrors.byStatus(500, "").reason().isTransient()).isTrue();
+    assertThat(FetchErrors.byStatus(503, "").reason().isTransient()).isTrue();
+    assertThat(FetchErrors.byStatus(429, "").reason().isTransient()).isTrue();
+
+    assertThat(FetchErrors.byStatus(401, "").reason().isTransient()).isFalse();
+    assertThat(FetchErrors.byStatus(403, "").reason().isTransient()).isFalse();
+    assertThat(FetchErrors.byStatus(404, "").reason().isTransient()).isFalse();
+    assertThat(ErrorReason.INVALID.isTransient()).isFalse();
+  }
 }
