@@ -83,6 +83,7 @@ class ChartAllOptionsTest {
     @SuppressWarnings("unchecked")
     Map<String, Object> cache = (Map<String, Object>) file.get("cache");
     assertThat(cache).containsEntry("errorTtl", "2s");
+    assertThat(cache).containsEntry("staleIfError", "12h");
 
     // imagegate's own loader and rules accept every key and value the chart writes.
     ImagegateConfig config = ConfigLoader.parse(yaml);

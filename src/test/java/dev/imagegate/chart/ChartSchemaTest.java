@@ -47,6 +47,7 @@ class ChartSchemaTest {
       registries.maxConcurrentFetchesPerRegistry | 0             | /registries/maxConcurrentFetchesPerRegistry
       registries.caBundles.myhost            | relative/ca.crt   | /registries/caBundles/myhost
       cache.errorTtl                         | 5 seconds         | /cache/errorTtl
+      cache.staleIfError                     | a day             | /cache/staleIfError
       rbac.events                            | true              | additional properties 'events'
       webhook.failurePolicy                  | Never             | /webhook/failurePolicy
       webhook.timeoutSeconds                 | 31                | /webhook/timeoutSeconds
