@@ -45,18 +45,12 @@ public record ImageFacts(
 
   /** The platform's os ({@code linux}, {@code windows}), lower-cased; {@code unknown} when the config names none. */
   public String os() {
-    int slash = platform == null ? -1 : platform.indexOf('/');
-    return slash <= 0 ? "unknown" : platform.substring(0, slash).toLowerCase(java.util.Locale.ROOT);
+    return Platform.osOf(platform);
   }
 
   /** The platform's architecture ({@code amd64}, {@code arm64}), lower-cased; {@code unknown} when the config names none. */
   public String architecture() {
-    int slash = platform == null ? -1 : platform.indexOf('/');
-    if (slash < 0) {
-      return "unknown";
-    }
-    int end = platform.indexOf('/', slash + 1);
-    return platform.substring(slash + 1, end < 0 ? platform.length() : end).toLowerCase(java.util.Locale.ROOT);
+    return Platform.architectureOf(platform);
   }
 
   public boolean isWindows() {

@@ -28,6 +28,22 @@ public record Platform(String os, String architecture, String variant) {
     return this.os.equalsIgnoreCase(os) && this.architecture.equalsIgnoreCase(architecture);
   }
 
+  /** The os of an {@code os/architecture[/variant]} name, lower-cased; {@code unknown} when it names none. */
+  public static String osOf(String platform) {
+    int slash = platform == null ? -1 : platform.indexOf('/');
+    return slash <= 0 ? "unknown" : platform.substring(0, slash).toLowerCase(Locale.ROOT);
+  }
+
+  /** The architecture of an {@code os/architecture[/variant]} name, lower-cased; {@code unknown} when it names none. */
+  public static String architectureOf(String platform) {
+    int slash = platform == null ? -1 : platform.indexOf('/');
+    if (slash < 0) {
+      return "unknown";
+    }
+    int end = platform.indexOf('/', slash + 1);
+    return platform.substring(slash + 1, end < 0 ? platform.length() : end).toLowerCase(Locale.ROOT);
+  }
+
   @Override
   public String toString() {
     return os + "/" + architecture + (variant == null ? "" : "/" + variant);

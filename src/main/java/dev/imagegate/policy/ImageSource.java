@@ -2,6 +2,7 @@ package dev.imagegate.policy;
 
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.Deadline;
+import dev.imagegate.registry.PlatformFilter;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import java.util.concurrent.CompletableFuture;
@@ -18,5 +19,14 @@ public interface ImageSource {
    */
   default CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline) {
     return resolve(reference);
+  }
+
+  /**
+   * As above, reading of an image index only the children {@code wanted} chooses (each costs
+   * requests). Sources that hold every platform anyway may ignore it: the engine chooses again
+   * from what it is given.
+   */
+  default CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline, PlatformFilter wanted) {
+    return resolve(reference, pod, deadline);
   }
 }

@@ -3,15 +3,17 @@ package dev.imagegate.policy;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.Platform;
+import dev.imagegate.registry.PlatformFilter;
 import dev.imagegate.rules.PodPlatforms;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * Chooses the platforms of an image a container is judged on: those its pod can be scheduled to.
- * The resolver reads every linux and windows platform of an index (one cache entry for all pods);
- * this picks, per container:
+ * The choice needs only the platform names an image index lists, so the resolver reads just the
+ * children chosen ({@link #filter}); per container:
  *
  * <ol>
  *   <li>a pod constrained to some os/architectures: those of the image's platforms it allows that
@@ -38,48 +40,54 @@ final class PlatformChoice {
    * @param judged the platforms to run the rules on (empty when {@code problem} is set)
    * @param problem why none can be judged, or null
    */
-  record Choice(List<ImageFacts> judged, String problem) {}
+  record Choice<T>(List<T> judged, String problem) {}
 
-  Choice choose(PodPlatforms pod, List<ImageFacts> image) {
-    if (image.isEmpty()) {
-      return new Choice(List.of(), "the image has no linux or windows platform to judge");
-    }
-    if (pod.constrained()) {
-      List<ImageFacts> allowed = only(image, f -> pod.allows(f.os(), f.architecture()));
-      if (allowed.isEmpty()) {
-        return new Choice(List.of(), "the pod can only be scheduled to " + pod + ", and the image has only "
-            + platforms(image) + ": the pod could not start there");
-      }
-      List<ImageFacts> usual = only(allowed, this::configured);
-      return new Choice(usual.isEmpty() ? allowed : usual, null);
-    }
-    List<ImageFacts> usual = only(image, this::configured);
-    if (usual.isEmpty()) {
-      usual = only(image, f -> "linux".equals(f.os()));
-    }
-    return new Choice(usual.isEmpty() ? image : usual, null);
+  /** The children of an index the resolver is to read for a pod of these platforms. */
+  PlatformFilter filter(PodPlatforms pod) {
+    return offered -> choose(pod, offered, name -> name).judged();
   }
 
-  private boolean configured(ImageFacts facts) {
-    for (Platform platform : configured) {
-      if (platform.matches(facts.os(), facts.architecture())) {
+  Choice<ImageFacts> choose(PodPlatforms pod, List<ImageFacts> image) {
+    return choose(pod, image, ImageFacts::platform);
+  }
+
+  /** @param platformOf the {@code os/architecture[/variant]} of an element ({@code unknown} when it names none) */
+  <T> Choice<T> choose(PodPlatforms pod, List<T> image, Function<T, String> platformOf) {
+    if (image.isEmpty()) {
+      return new Choice<>(List.of(), "the image has no linux or windows platform to judge");
+    }
+    if (pod.constrained()) {
+      List<T> allowed = only(image, t -> pod.allows(Platform.osOf(platformOf.apply(t)), Platform.architectureOf(platformOf.apply(t))));
+      if (allowed.isEmpty()) {
+        return new Choice<>(List.of(), "the pod can only be scheduled to " + pod + ", and the image has only "
+            + String.join(", ", image.stream().map(platformOf).distinct().toList()) + ": the pod could not start there");
+      }
+      List<T> usual = only(allowed, t -> configured(platformOf.apply(t)));
+      return new Choice<>(usual.isEmpty() ? allowed : usual, null);
+    }
+    List<T> usual = only(image, t -> configured(platformOf.apply(t)));
+    if (usual.isEmpty()) {
+      usual = only(image, t -> "linux".equals(Platform.osOf(platformOf.apply(t))));
+    }
+    return new Choice<>(usual.isEmpty() ? image : usual, null);
+  }
+
+  private boolean configured(String platform) {
+    for (Platform p : configured) {
+      if (p.matches(Platform.osOf(platform), Platform.architectureOf(platform))) {
         return true;
       }
     }
     return false;
   }
 
-  private static List<ImageFacts> only(List<ImageFacts> facts, Predicate<ImageFacts> test) {
-    List<ImageFacts> kept = new ArrayList<>(facts.size());
-    for (ImageFacts f : facts) {
-      if (test.test(f)) {
-        kept.add(f);
+  private static <T> List<T> only(List<T> all, Predicate<T> test) {
+    List<T> kept = new ArrayList<>(all.size());
+    for (T t : all) {
+      if (test.test(t)) {
+        kept.add(t);
       }
     }
-    return kept.size() == facts.size() ? facts : kept;
-  }
-
-  private static String platforms(List<ImageFacts> facts) {
-    return String.join(", ", facts.stream().map(ImageFacts::platform).distinct().toList());
+    return kept.size() == all.size() ? all : kept;
   }
 }

@@ -10,6 +10,7 @@ import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
+import dev.imagegate.rules.PodPlatforms;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.RuleOrder;
 import dev.imagegate.rules.Violation;
@@ -28,6 +29,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * Judges the containers of one workload: applies exemptions and modes, asks the image source for
@@ -131,18 +133,19 @@ public class PolicyEngine {
     }
     ImageCap.Capped capped = capped(containers, namespaceMode);
     List<ContainerContext> judged = capped.judged();
-    Map<ImageReference, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
+    Map<BatchKey, CompletableFuture<ResolvedImage>> fetches = new LinkedHashMap<>();
     Deadline deadline = Deadline.after(budget);
     for (ContainerContext container : judged) {
       if (needsFetch(namespace, container)) {
-        fetches.computeIfAbsent(container.reference(), reference -> images.resolve(reference, pod, deadline));
+        fetches.computeIfAbsent(BatchKey.of(container, null),
+            key -> images.resolve(key.reference(), pod, deadline, platforms.filter(key.platforms())));
       }
     }
     CompletableFuture<Void> all = CompletableFuture.allOf(fetches.values().toArray(CompletableFuture[]::new));
     String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
     return all.handle((ignored, error) -> null)
         .completeOnTimeout(null, Math.max(0, budget.toMillis()), TimeUnit.MILLISECONDS)
-        .thenApply(ignored -> new Verdict(capped.before(findings(namespace, namespaceMode, judged, fetches, late)),
+        .thenApply(ignored -> new Verdict(capped.before(findings(namespace, namespaceMode, judged, c -> fetches.get(BatchKey.of(c, null)), late)),
             StaleNotice.of(fetches.values())));
   }
 
@@ -169,7 +172,7 @@ public class PolicyEngine {
         continue;
       }
       for (ContainerContext container : capped.judged()) {
-        BatchKey key = new BatchKey(container.reference(), perPod ? subject.pod() : null);
+        BatchKey key = BatchKey.of(container, perPod ? subject.pod() : null);
         if (!needsFetch(subject.namespace(), container) || fetches.containsKey(key)) {
           continue;
         }
@@ -177,7 +180,7 @@ public class PolicyEngine {
         boolean acquired = permits.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS);
         CompletableFuture<ResolvedImage> fetch;
         try {
-          fetch = images.resolve(container.reference(), subject.pod(), Deadline.after(timeout));
+          fetch = images.resolve(container.reference(), subject.pod(), Deadline.after(timeout), platforms.filter(container.platforms()));
         } catch (RuntimeException e) {
           fetch = CompletableFuture.failedFuture(e);
         }
@@ -202,21 +205,31 @@ public class PolicyEngine {
         continue;
       }
       List<ContainerContext> judged = capped.judged();
-      Map<ImageReference, CompletableFuture<ResolvedImage>> mine = new LinkedHashMap<>();
+      Map<BatchKey, CompletableFuture<ResolvedImage>> mine = new LinkedHashMap<>();
       for (ContainerContext container : judged) {
-        CompletableFuture<ResolvedImage> fetch = fetches.get(new BatchKey(container.reference(), perPod ? subject.pod() : null));
+        BatchKey key = BatchKey.of(container, perPod ? subject.pod() : null);
+        CompletableFuture<ResolvedImage> fetch = fetches.get(key);
         if (fetch != null) {
-          mine.put(container.reference(), fetch);
+          mine.put(key, fetch);
         }
       }
-      List<Finding> findings = capped.before(findings(subject.namespace(), subject.namespaceMode(), judged, mine, late));
+      PullContext pod = perPod ? subject.pod() : null;
+      List<Finding> findings = capped.before(findings(subject.namespace(), subject.namespaceMode(), judged,
+          c -> mine.get(BatchKey.of(c, pod)), late));
       judgements.add(new Judgement(new Verdict(findings, StaleNotice.of(mine.values())), outcomes(subject.namespace(), judged, findings, !capped.findings().isEmpty())));
     }
     return judgements;
   }
 
-  /** One image read in a batch: the image, and the pull context when pull secrets are in use. */
-  private record BatchKey(ImageReference reference, PullContext pod) {}
+  /**
+   * One image read: the image, the platforms its pod can be scheduled to (which children of an
+   * index to read), and the pull context when pull secrets are in use.
+   */
+  private record BatchKey(ImageReference reference, PodPlatforms platforms, PullContext pod) {
+    static BatchKey of(ContainerContext container, PullContext pod) {
+      return new BatchKey(container.reference(), container.platforms(), pod);
+    }
+  }
 
   /** The containers to judge: not exempt by {@code exemptions.images}, within {@code limits.maxImagesPerRequest}. */
   private ImageCap.Capped capped(List<ContainerContext> containers, Mode namespaceMode) {
@@ -246,10 +259,10 @@ public class PolicyEngine {
   }
 
   private List<Finding> findings(String namespace, Mode namespaceMode, List<ContainerContext> judged,
-      Map<ImageReference, CompletableFuture<ResolvedImage>> fetches, String late) {
+      Function<ContainerContext, CompletableFuture<ResolvedImage>> fetches, String late) {
     List<Finding> findings = new ArrayList<>();
     for (ContainerContext container : judged) {
-      findings.addAll(judgeContainer(namespace, namespaceMode, container, fetches.get(container.reference()), late));
+      findings.addAll(judgeContainer(namespace, namespaceMode, container, fetches.apply(container), late));
     }
     return findings;
   }
@@ -270,7 +283,7 @@ public class PolicyEngine {
       } else if (fetch.isCompletedExceptionally()) {
         unavailable = failureReason(fetch);
       } else {
-        PlatformChoice.Choice choice = platforms.choose(container.platforms(), fetch.join().platforms());
+        PlatformChoice.Choice<ImageFacts> choice = choose(container, fetch.join());
         if (choice.problem() != null) {
           unavailable = container.reference().normalized() + ": " + choice.problem();
         } else {
@@ -293,6 +306,18 @@ public class PolicyEngine {
       }
     }
     return findings;
+  }
+
+  /**
+   * The platforms to judge: of those read (the resolver read only the children of an index this
+   * pod's choice needs); when none was, the image's own list says why.
+   */
+  private PlatformChoice.Choice<ImageFacts> choose(ContainerContext container, ResolvedImage image) {
+    if (image.platforms().isEmpty()) {
+      String problem = platforms.choose(container.platforms(), image.offered(), name -> name).problem();
+      return new PlatformChoice.Choice<>(List.of(), problem != null ? problem : "the image has no linux or windows platform to judge");
+    }
+    return platforms.choose(container.platforms(), image.platforms());
   }
 
   /** What each rule in force concluded about the workload, from its findings. */

@@ -3,6 +3,7 @@ package dev.imagegate.policy;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.ImageResolver;
+import dev.imagegate.registry.PlatformFilter;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,6 +26,11 @@ class RegistryImageSource {
       @Override
       public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline) {
         return resolver.resolve(reference, pod, deadline);
+      }
+
+      @Override
+      public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline, PlatformFilter wanted) {
+        return resolver.resolve(reference, pod, deadline, wanted);
       }
     };
   }

@@ -14,8 +14,11 @@ import java.util.List;
  * The registry caches.
  *
  * <ul>
- *   <li><b>images</b>: manifest digest → facts. Content-addressed, hence immutable and the same
- *       for everyone: never expires, the least used go first beyond {@code cache.maxImages}.
+ *   <li><b>images</b>: manifest digest → what it says (a single image's facts, or an index's
+ *       children). Content-addressed, hence immutable and the same for everyone: never expires,
+ *       the least used go first beyond {@code cache.maxImages}.
+ *   <li><b>children</b>: an index child's manifest digest → its facts, read when a pod's platforms
+ *       first need them; immutable too, at most {@code cache.maxImages}.
  *   <li><b>tags</b>: (registry, repository, tag, principal) → manifest digest and when it was
  *       learnt. Trusted for {@code cache.tagTtl}; after that it is stale and checked with a
  *       {@code HEAD} (one request, no pull counted) before the cached facts are used again.
@@ -93,8 +96,9 @@ final class ImageCache {
    * @param entry the tag entry they come from (null for a digest reference)
    * @param knownFailure the failure of a background re-check of that tag that is still remembered
    *     (within {@code errorTtl} plus the time the next re-check takes), or null
+   * @param reader the principal the registry last let in (an index's children are read as it)
    */
-  record Stale(FetchedImage image, Duration age, TagEntry entry, FetchErrors.Classified knownFailure) {}
+  record Stale(FetchedImage image, Duration age, TagEntry entry, FetchErrors.Classified knownFailure, Principal reader) {}
 
   /**
    * The outcome of a look-up: a hit, or what to ask the registry for.
@@ -103,14 +107,20 @@ final class ImageCache {
    * @param headFirst ask with a {@code HEAD} first: the answer may already be cached (a stale tag,
    *     or a cached digest this pod's access to is not yet known)
    * @param stale facts to fall back on when the registry cannot be asked, or null
+   * @param reader with a hit: the principal the registry let in (an index's children are read as it)
    */
-  record Lookup(FetchedImage hit, String qualifier, boolean headFirst, Stale stale) {
-    static Lookup hit(FetchedImage image) {
-      return new Lookup(image, null, false, null);
+  record Lookup(FetchedImage hit, String qualifier, boolean headFirst, Stale stale, Principal reader) {
+    static Lookup hit(FetchedImage image, Principal reader) {
+      return new Lookup(image, null, false, null, reader);
+    }
+
+    static Lookup fetch(String qualifier, boolean headFirst, Stale stale) {
+      return new Lookup(null, qualifier, headFirst, stale, null);
     }
   }
 
-  private final Cache<String, List<ImageFacts>> images;
+  private final Cache<String, FetchedImage> images;
+  private final Cache<String, ImageFacts> children;
   private final Cache<TagKey, TagEntry> tags;
   /** When the registry last let the principal in. */
   private final Cache<AccessKey, Long> access;
@@ -128,6 +138,7 @@ final class ImageCache {
   ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout) {
     Duration accessLife = settings.staleIfError().compareTo(settings.tagTtl()) > 0 ? settings.staleIfError() : settings.tagTtl();
     this.images = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
+    this.children = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
     this.tags = Caffeine.newBuilder().maximumSize(settings.maxTags()).executor(Runnable::run).build();
     this.access = Caffeine.newBuilder().maximumSize(settings.maxTags()).expireAfterWrite(accessLife).ticker(ticker)
         .executor(Runnable::run).build();
@@ -159,27 +170,29 @@ final class ImageCache {
     long now = ticker.read();
     String digest = ref.digest();
     if (digest != null) {
-      List<ImageFacts> facts = counted ? facts(digest) : images.getIfPresent(digest);
-      if (facts == null) {
-        return new Lookup(null, digest, false, null);
+      FetchedImage image = counted ? facts(digest) : images.getIfPresent(digest);
+      if (image == null) {
+        return Lookup.fetch(digest, false, null);
       }
       long newest = 0;
-      boolean confirmed = false;
+      Principal newestReader = null;
       for (Principal principal : principals) {
         Long at = access.getIfPresent(new AccessKey(registry, ref.repository(), principal.id()));
         if (at == null) {
           continue;
         }
         if (now - at < tagTtlNanos) {
-          return Lookup.hit(new FetchedImage(digest, facts));
+          return Lookup.hit(image, principal);
         }
-        newest = confirmed && newest - at > 0 ? newest : at;
-        confirmed = true;
+        if (newestReader == null || at - newest > 0) {
+          newest = at;
+          newestReader = principal;
+        }
       }
       // cached, but may this pod see it? one HEAD says
-      Stale stale = confirmed && now - newest < staleIfErrorNanos
-          ? new Stale(new FetchedImage(digest, facts), Duration.ofNanos(now - newest), null, null) : null;
-      return new Lookup(null, digest, true, stale);
+      Stale stale = newestReader != null && now - newest < staleIfErrorNanos
+          ? new Stale(image, Duration.ofNanos(now - newest), null, null, newestReader) : null;
+      return Lookup.fetch(digest, true, stale);
     }
     String tag = ImageNames.qualifier(ref);
     TagEntry stale = null;
@@ -193,27 +206,27 @@ final class ImageCache {
           metrics.cache(RegistryMetrics.TAG_CACHE, true);
           entry.markUsed();
         }
-        List<ImageFacts> facts = counted ? facts(entry.digest) : images.getIfPresent(entry.digest);
-        return facts != null ? Lookup.hit(new FetchedImage(entry.digest, facts)) : new Lookup(null, entry.digest, false, null);
+        FetchedImage image = counted ? facts(entry.digest) : images.getIfPresent(entry.digest);
+        return image != null ? Lookup.hit(image, entry.principal) : Lookup.fetch(entry.digest, false, null);
       }
       stale = stale == null || entry.resolvedAtNanos - stale.resolvedAtNanos > 0 ? entry : stale;
     }
     if (counted) {
       metrics.cache(RegistryMetrics.TAG_CACHE, false);
     }
-    return new Lookup(null, tag, stale != null, stale == null ? null : staleFacts(stale, now));
+    return Lookup.fetch(tag, stale != null, stale == null ? null : staleFacts(stale, now));
   }
 
   /** The tag's last resolution as stale facts, if within {@code staleIfError} and its facts are still cached. */
   private Stale staleFacts(TagEntry entry, long now) {
     long age = now - entry.resolvedAtNanos;
-    List<ImageFacts> facts = age < staleIfErrorNanos ? images.getIfPresent(entry.digest) : null;
-    if (facts == null) {
+    FetchedImage image = age < staleIfErrorNanos ? images.getIfPresent(entry.digest) : null;
+    if (image == null) {
       return null;
     }
     FailedRecheck failed = entry.failure;
     FetchErrors.Classified known = failed != null && now - failed.atNanos() < failureMemoryNanos ? failed.failure() : null;
-    return new Stale(new FetchedImage(entry.digest, facts), Duration.ofNanos(age), entry, known);
+    return new Stale(image, Duration.ofNanos(age), entry, known, entry.principal);
   }
 
   private static List<Principal> withAnonymous(List<Principal> candidates) {
@@ -226,11 +239,25 @@ final class ImageCache {
     return all;
   }
 
-  /** Facts cached for a manifest digest, or null; counted as an image-cache request. */
-  List<ImageFacts> facts(String digest) {
-    List<ImageFacts> facts = images.getIfPresent(digest);
-    metrics.cache(RegistryMetrics.IMAGE_CACHE, facts != null);
-    return facts;
+  /** What is cached for a manifest digest, or null; counted as an image-cache request. */
+  FetchedImage facts(String digest) {
+    FetchedImage image = images.getIfPresent(digest);
+    metrics.cache(RegistryMetrics.IMAGE_CACHE, image != null);
+    return image;
+  }
+
+  /** What is cached for a manifest digest, or null; not counted (background work). */
+  FetchedImage peek(String digest) {
+    return images.getIfPresent(digest);
+  }
+
+  /** The facts of an index child, by its manifest digest, or null. */
+  ImageFacts child(String digest) {
+    return children.getIfPresent(digest);
+  }
+
+  void storeChild(String digest, ImageFacts facts) {
+    children.put(digest, facts);
   }
 
   /**
@@ -241,7 +268,7 @@ final class ImageCache {
   TagEntry store(ImageReference ref, Principal principal, FetchedImage image) {
     String registry = RegistryEndpoints.normalize(ref.registry());
     long now = ticker.read();
-    images.put(image.manifestDigest(), image.platforms());
+    images.put(image.manifestDigest(), image);
     access.put(new AccessKey(registry, ref.repository(), principal.id()), now);
     if (ref.digest() != null) {
       return null;

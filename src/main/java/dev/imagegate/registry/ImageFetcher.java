@@ -6,23 +6,16 @@ import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import java.io.IOException;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
 
 /**
- * Reads one image from its registry, synchronously (on a registry thread): the manifest (by digest
- * or tag, or first only its digest with a {@code HEAD} when the answer may be cached); for an
- * image index, the manifest of each platform a node could run ({@link PlatformSelector}), in parallel; then each config blob, parsed
- * into {@link ImageFacts}. Every request is bounded by the fetch's deadline.
+ * Reads images from their registry, synchronously (on a registry thread), every request bounded by
+ * the fetch's deadline: {@link #fetch} reads the manifest a reference points to (by digest or tag,
+ * or first only its digest with a {@code HEAD} when the answer may be cached) and, for a
+ * single-platform image, its config, parsed into {@link ImageFacts}; for an image index, only the
+ * index: {@link #child} reads a child's manifest and config when a pod's platforms need it.
  */
 final class ImageFetcher {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -31,12 +24,10 @@ final class ImageFetcher {
   record Result(FetchedImage image, Principal principal) {}
 
   private final DistributionClient client;
-  private final Executor platformPool;
   private final int maxRetries;
 
-  ImageFetcher(DistributionClient client, Executor platformPool, int maxRetries) {
+  ImageFetcher(DistributionClient client, int maxRetries) {
     this.client = client;
-    this.platformPool = platformPool;
     this.maxRetries = maxRetries;
   }
 
@@ -45,16 +36,16 @@ final class ImageFetcher {
    *     refuses the previous one (as the kubelet does)
    * @param qualifier the tag or digest to ask for
    * @param headFirst ask for the digest with a {@code HEAD} first, and stop there if its facts are known
-   * @param knownFacts facts already known for a manifest digest (null if none)
+   * @param known what is already known for a manifest digest (null if nothing)
    */
   Result fetch(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, String qualifier, boolean headFirst,
-      Deadline deadline, Function<String, List<ImageFacts>> knownFacts) throws IOException, FetchProblem {
+      Deadline deadline, Function<String, FetchedImage> known) throws IOException, FetchProblem {
     RetryBudget retries = new RetryBudget(maxRetries);
     FetchProblem refused = null;
     for (Principal principal : candidates) {
       FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), principal, deadline, retries);
       try {
-        return new Result(fetchAs(ctx, qualifier, headFirst, knownFacts), principal);
+        return new Result(fetchAs(ctx, qualifier, headFirst, known), principal);
       } catch (FetchProblem e) {
         if (e.reason() != ErrorReason.UNAUTHORIZED) {
           throw e;
@@ -65,7 +56,22 @@ final class ImageFetcher {
     throw refused;
   }
 
-  private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, List<ImageFacts>> knownFacts)
+  /** The facts of one child of an image index: its manifest, then its config, as {@code reader}. */
+  ImageFacts child(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry, Deadline deadline)
+      throws IOException, FetchProblem {
+    FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), reader, deadline, new RetryBudget(maxRetries));
+    RegistryHttp.Response response = manifest(ctx, entry.digest());
+    if (!Manifests.matches(entry.digest(), response.body())) {
+      throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
+    }
+    Manifests.Parsed parsed = Manifests.parse(response.body(), response.header("Content-Type"));
+    if (!(parsed instanceof Manifests.Image image)) {
+      throw new FetchProblem(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
+    }
+    return facts(ctx, image.configDigest(), entry);
+  }
+
+  private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, FetchedImage> known)
       throws IOException, FetchProblem {
     String ask = qualifier;
     if (headFirst) {
@@ -73,9 +79,9 @@ final class ImageFetcher {
       if (success(head.status())) {
         String digest = Manifests.isDigest(qualifier) ? qualifier : head.header("Docker-Content-Digest");
         if (Manifests.isDigest(digest)) {
-          List<ImageFacts> known = knownFacts.apply(digest);
-          if (known != null) {
-            return new FetchedImage(digest, known);
+          FetchedImage cached = known.apply(digest);
+          if (cached != null) {
+            return cached;
           }
           ask = digest; // the tag cannot move between this HEAD and the GET
         }
@@ -94,73 +100,15 @@ final class ImageFetcher {
     } else {
       digest = Manifests.sha256(body);
     }
-    List<ImageFacts> known = knownFacts.apply(digest);
-    if (known != null) {
-      return new FetchedImage(digest, known);
+    FetchedImage cached = known.apply(digest);
+    if (cached != null) {
+      return cached;
     }
     Manifests.Parsed parsed = Manifests.parse(body, top.header("Content-Type"));
     if (parsed instanceof Manifests.Image image) {
-      return new FetchedImage(digest, List.of(facts(ctx, image.configDigest(), null)));
+      return FetchedImage.image(digest, facts(ctx, image.configDigest(), null));
     }
-    List<IndexEntry> chosen = PlatformSelector.select(((Manifests.Index) parsed).entries());
-    return new FetchedImage(digest, SharedStrings.across(platformFacts(ctx, chosen)));
-  }
-
-  /** The facts of each chosen platform: all fetched at once, each manifest then its config. */
-  private List<ImageFacts> platformFacts(FetchContext ctx, List<IndexEntry> chosen) throws IOException, FetchProblem {
-    if (chosen.size() <= 1) {
-      List<ImageFacts> facts = new ArrayList<>();
-      for (IndexEntry entry : chosen) {
-        facts.add(platform(ctx, entry));
-      }
-      return facts;
-    }
-    List<CompletableFuture<ImageFacts>> others = new ArrayList<>();
-    for (IndexEntry entry : chosen.subList(1, chosen.size())) {
-      others.add(CompletableFuture.supplyAsync(() -> {
-        try {
-          return platform(ctx, entry);
-        } catch (IOException | FetchProblem e) {
-          throw new CompletionException(e);
-        }
-      }, platformPool));
-    }
-    List<ImageFacts> facts = new ArrayList<>();
-    try {
-      facts.add(platform(ctx, chosen.get(0)));
-      for (CompletableFuture<ImageFacts> other : others) {
-        facts.add(other.get(Math.max(1, ctx.deadline().remaining().toNanos()), TimeUnit.NANOSECONDS));
-      }
-      return facts;
-    } catch (TimeoutException e) {
-      throw new HttpTimeoutException("deadline reached while fetching the platforms of an image index");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new java.io.InterruptedIOException("interrupted while fetching the platforms of an image index");
-    } catch (ExecutionException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof FetchProblem problem) {
-        throw problem;
-      }
-      if (cause instanceof IOException io) {
-        throw io;
-      }
-      throw new IOException("platform fetch failed", cause);
-    } finally {
-      others.forEach(f -> f.cancel(false));
-    }
-  }
-
-  private ImageFacts platform(FetchContext ctx, IndexEntry entry) throws IOException, FetchProblem {
-    RegistryHttp.Response response = manifest(ctx, entry.digest());
-    if (!Manifests.matches(entry.digest(), response.body())) {
-      throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
-    }
-    Manifests.Parsed parsed = Manifests.parse(response.body(), response.header("Content-Type"));
-    if (!(parsed instanceof Manifests.Image image)) {
-      throw new FetchProblem(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
-    }
-    return facts(ctx, image.configDigest(), entry);
+    return FetchedImage.index(digest, PlatformSelector.select(((Manifests.Index) parsed).entries()));
   }
 
   private RegistryHttp.Response manifest(FetchContext ctx, String reference) throws IOException, FetchProblem {

@@ -5,6 +5,7 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.RegistrySettings;
+import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.pullsecrets.KubernetesPullSecrets;
 import dev.imagegate.registry.pullsecrets.PullSecretSource;
@@ -17,15 +18,17 @@ import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.SynchronousQueue;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
@@ -55,8 +58,6 @@ public class ImageResolver implements AutoCloseable {
   /** Registry fetches running at once; more wait in the queue (their deadline runs meanwhile). */
   static final int FETCH_THREADS = 16;
   static final int FETCH_QUEUE = 10_000;
-  /** Threads fetching the extra platforms of an image index in parallel (beyond them, the fetch's own thread does). */
-  static final int PLATFORM_THREADS = 32;
   /** The longest before the caller's deadline that stale facts are given in place of an unanswered re-check. */
   static final Duration STALE_ANSWER_MARGIN = Duration.ofMillis(100);
 
@@ -72,8 +73,8 @@ public class ImageResolver implements AutoCloseable {
   private final ImageFetcher fetcher;
   private final RegistryMetrics metrics;
   private final SingleFlight<FlightKey, ImageFetcher.Result> flights = new SingleFlight<>();
+  private final SingleFlight<ChildKey, ImageFacts> children = new SingleFlight<>();
   private final ThreadPoolExecutor executor;
-  private final ThreadPoolExecutor platformPool;
   private final ScheduledThreadPoolExecutor deadlines;
   private final RegistryHttp http;
 
@@ -132,10 +133,7 @@ public class ImageResolver implements AutoCloseable {
       pullSecrets.close();
     }
     this.http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout(), registries.maxConcurrentFetchesPerRegistry());
-    this.platformPool = new ThreadPoolExecutor(0, PLATFORM_THREADS, 60, TimeUnit.SECONDS, new SynchronousQueue<>(),
-        daemonThreads("imagegate-registry-platform-"), new ThreadPoolExecutor.CallerRunsPolicy());
-    this.fetcher = new ImageFetcher(
-        new DistributionClient(http, metrics), platformPool, registries.maxRetries());
+    this.fetcher = new ImageFetcher(new DistributionClient(http, metrics), registries.maxRetries());
     this.executor =
         new ThreadPoolExecutor(
             FETCH_THREADS, FETCH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(FETCH_QUEUE), daemonThreads("imagegate-registry-"));
@@ -145,36 +143,46 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /**
-   * The image's facts, for no pod in particular (namespace-independent credentials only), within
-   * {@code registries.timeout}. See {@link #resolve(ImageReference, PullContext, Deadline)}.
+   * The image's facts, every platform it has, for no pod in particular (namespace-independent
+   * credentials only), within {@code registries.timeout}. See {@link #resolve(ImageReference, PullContext, Deadline, PlatformFilter)}.
    */
   public CompletableFuture<ResolvedImage> resolve(ImageReference ref) {
-    return resolve(ref, PullContext.NONE, Deadline.after(timeout));
+    return resolve(ref, PullContext.NONE, Deadline.after(timeout), PlatformFilter.ALL);
+  }
+
+  /** The image's facts as {@code pod} may see them, every platform it has. */
+  public CompletableFuture<ResolvedImage> resolve(ImageReference ref, PullContext pod, Deadline deadline) {
+    return resolve(ref, pod, deadline, PlatformFilter.ALL);
   }
 
   /**
    * The image's facts as {@code pod} may see them: from the cache, or read from its registry with
-   * the pod's credentials. Completes exceptionally with an {@link ImageFetchException} naming the
-   * image and the reason, at the latest at {@code deadline} (and never later than
-   * {@code registries.timeout} after the fetch started); the fetch itself stops by then too. The
-   * returned future is the caller's own: cancelling it does not disturb other callers waiting for
-   * the same image.
+   * the pod's credentials. Of an image index, only the children {@code wanted} chooses are read
+   * (each once, then cached by its digest), so a pod's platforms cost what they need. Completes
+   * exceptionally with an {@link ImageFetchException} naming the image and the reason, at the
+   * latest at {@code deadline} (and never later than {@code registries.timeout} after a fetch
+   * started); the fetch itself stops by then too. The returned future is the caller's own:
+   * cancelling it does not disturb other callers waiting for the same image.
    */
-  public CompletableFuture<ResolvedImage> resolve(ImageReference ref, PullContext pod, Deadline deadline) {
+  public CompletableFuture<ResolvedImage> resolve(ImageReference ref, PullContext pod, Deadline deadline, PlatformFilter wanted) {
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(deadline, "deadline");
+    Objects.requireNonNull(wanted, "wanted");
     PullContext context = pod == null ? PullContext.NONE : pod;
     if (credentials.usesPullSecrets() && context.namespace() != null && !credentials.pullSecrets().ready().isDone()) {
       // Just started: wait (without blocking anyone) for the pull secrets, within the deadline.
       return credentials.pullSecrets().ready()
           .handle((ok, error) -> null)
           .completeOnTimeout(null, Math.max(0, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS)
-          .thenCompose(ignored -> resolveNow(ref, context, deadline));
+          .thenCompose(ignored -> resolveNow(ref, context, deadline, wanted));
     }
-    return resolveNow(ref, context, deadline);
+    return resolveNow(ref, context, deadline, wanted);
   }
 
-  private CompletableFuture<ResolvedImage> resolveNow(ImageReference ref, PullContext pod, Deadline callerDeadline) {
+  /** What a reference points to, whom the registry let in (an index's children are read as it), and whether it is stale. */
+  private record Found(FetchedImage image, Principal reader, StaleFacts stale) {}
+
+  private CompletableFuture<ResolvedImage> resolveNow(ImageReference ref, PullContext pod, Deadline deadline, PlatformFilter wanted) {
     RegistryEndpoint endpoint = endpoints.forRegistry(ref.registry());
     List<Principal> candidates;
     try {
@@ -182,9 +190,18 @@ public class ImageResolver implements AutoCloseable {
     } catch (FetchProblem e) {
       return CompletableFuture.failedFuture(fetchException(ref, e));
     }
+    CompletableFuture<Found> found = find(ref, endpoint, candidates, deadline);
+    if (found.isDone() && !found.isCompletedExceptionally() && !found.join().image().isIndex()) {
+      return CompletableFuture.completedFuture(resolved(ref, found.join(), List.of())); // the hot path: one object, no stage
+    }
+    return found.thenCompose(image -> withChildren(ref, endpoint, image, wanted, deadline));
+  }
+
+  /** The manifest the reference points to: from the cache, a fetch (shared with callers asking the same), or stale facts. */
+  private CompletableFuture<Found> find(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, Deadline callerDeadline) {
     ImageCache.Lookup lookup = cache.lookup(ref, candidates);
     if (lookup.hit() != null) {
-      return CompletableFuture.completedFuture(resolved(ref, lookup.hit()));
+      return CompletableFuture.completedFuture(new Found(lookup.hit(), lookup.reader(), null));
     }
     ImageCache.Stale stale = lookup.stale();
     if (stale != null && stale.knownFailure() != null && stale.knownFailure().reason().isTransient()) {
@@ -202,15 +219,15 @@ public class ImageResolver implements AutoCloseable {
     AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<ImageFetcher.Result> flight = flights.join(key, future -> {
       // A flight for this key may have finished (and filled the cache) since our look-up above.
-      FetchedImage cached = cache.recheck(ref, candidates).hit();
-      if (cached != null) {
-        future.complete(new ImageFetcher.Result(cached, null));
+      ImageCache.Lookup again = cache.recheck(ref, candidates);
+      if (again.hit() != null) {
+        future.complete(new ImageFetcher.Result(again.hit(), again.reader()));
         return;
       }
       started.set(true);
       start(new Flight(ref, endpoint, candidates, key, lookup, future, flightDeadline, callerDeadline.before(imageDeadline)));
     });
-    CompletableFuture<ResolvedImage> mine = flight.handle((result, error) -> {
+    CompletableFuture<Found> mine = flight.handle((result, error) -> {
       if (error != null) {
         // Each caller's error names the image as that caller asked for it.
         ImageFetchException failure = fetchException(ref, error);
@@ -219,11 +236,11 @@ public class ImageResolver implements AutoCloseable {
         }
         throw new CompletionException(failure);
       }
-      return resolved(ref, result.image());
+      return new Found(result.image(), result.principal(), null);
     });
     if (stale != null) {
       answerBeforeDeadline(mine, ref, stale, callerDeadline);
-      mine.thenAccept(image -> countStale(image));
+      mine.thenAccept(this::countStale);
     } else if (!started.get() && !mine.isDone()) {
       bound(mine, ref, callerDeadline);
     }
@@ -231,9 +248,9 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /** A failure remembered within {@code errorTtl}: the stale facts when it was transient and there are some, else the failure. */
-  private CompletableFuture<ResolvedImage> remembered(ImageReference ref, FetchErrors.Classified failure, ImageCache.Stale stale) {
+  private CompletableFuture<Found> remembered(ImageReference ref, FetchErrors.Classified failure, ImageCache.Stale stale) {
     if (stale != null && failure.reason().isTransient()) {
-      ResolvedImage image = staleImage(ref, stale, failure.reason());
+      Found image = staleImage(ref, stale, failure.reason());
       countStale(image);
       return CompletableFuture.completedFuture(image);
     }
@@ -245,7 +262,7 @@ public class ImageResolver implements AutoCloseable {
    * transient failure like any other: the caller gets the stale facts a little before its own
    * deadline, so that whoever waits for the answer (the engine, with the same deadline) has it.
    */
-  private void answerBeforeDeadline(CompletableFuture<ResolvedImage> mine, ImageReference ref, ImageCache.Stale stale, Deadline deadline) {
+  private void answerBeforeDeadline(CompletableFuture<Found> mine, ImageReference ref, ImageCache.Stale stale, Deadline deadline) {
     if (mine.isDone()) {
       return;
     }
@@ -256,21 +273,21 @@ public class ImageResolver implements AutoCloseable {
     mine.whenComplete((image, error) -> alarm.cancel(false));
   }
 
-  private ResolvedImage staleImage(ImageReference ref, ImageCache.Stale stale, ErrorReason reason) {
+  private Found staleImage(ImageReference ref, ImageCache.Stale stale, ErrorReason reason) {
     if (stale.entry() != null) {
       stale.entry().markUsed(); // an admission used the tag: keep re-checking it in the background
     }
-    return new ResolvedImage(ref, stale.image().manifestDigest(), stale.image().platforms(), new StaleFacts(ref.registry(), stale.age(), reason));
+    return new Found(stale.image(), stale.reader(), new StaleFacts(ref.registry(), stale.age(), reason));
   }
 
-  private void countStale(ResolvedImage image) {
+  private void countStale(Found image) {
     if (image.stale() != null) {
       metrics.staleServed(image.stale().registry());
     }
   }
 
   /** A caller who joined a running fetch still gets its answer by its own deadline. */
-  private void bound(CompletableFuture<ResolvedImage> mine, ImageReference ref, Deadline deadline) {
+  private void bound(CompletableFuture<?> mine, ImageReference ref, Deadline deadline) {
     FetchErrors.Classified timedOut = FetchErrors.timeout(deadline);
     ScheduledFuture<?> alarm = deadlines.schedule(
         () -> mine.completeExceptionally(new ImageFetchException(timedOut.reason(), ImageNames.display(ref) + ": " + timedOut.message())),
@@ -289,8 +306,109 @@ public class ImageResolver implements AutoCloseable {
     return new ImageFetchException(ErrorReason.IO, ImageNames.display(ref) + ": unexpected error (" + cause.getClass().getSimpleName() + ")");
   }
 
-  private static ResolvedImage resolved(ImageReference ref, FetchedImage image) {
-    return new ResolvedImage(ref, image.manifestDigest(), image.platforms());
+  private static ResolvedImage resolved(ImageReference ref, Found found, List<ImageFacts> children) {
+    FetchedImage image = found.image();
+    if (!image.isIndex()) {
+      return new ResolvedImage(ref, image.manifestDigest(), List.of(image.single()), found.stale());
+    }
+    return new ResolvedImage(ref, image.manifestDigest(), image.children().stream().map(IndexEntry::name).toList(), children,
+        found.stale());
+  }
+
+  /** The image with the facts of the children of an index that {@code wanted} chooses: cached, or read now. */
+  private CompletableFuture<ResolvedImage> withChildren(ImageReference ref, RegistryEndpoint endpoint, Found found, PlatformFilter wanted,
+      Deadline deadline) {
+    if (!found.image().isIndex()) {
+      return CompletableFuture.completedFuture(resolved(ref, found, List.of()));
+    }
+    List<IndexEntry> all = found.image().children();
+    Set<String> chosen = Set.copyOf(wanted.choose(all.stream().map(IndexEntry::name).toList()));
+    List<CompletableFuture<ImageFacts>> reads = new ArrayList<>(all.size());
+    for (IndexEntry entry : all) {
+      if (chosen.contains(entry.name())) {
+        reads.add(child(ref, endpoint, found.reader(), entry, all, deadline));
+      }
+    }
+    return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
+        .thenApply(done -> resolved(ref, found, reads.stream().map(CompletableFuture::join).toList()));
+  }
+
+  /** One child of an index the registry let {@code reader} read. */
+  private record ChildKey(String registry, String repository, String digest) {}
+
+  /**
+   * A child's facts, by its digest: cached (immutable), or read as {@code reader} on a registry
+   * thread, one read for every caller asking at once, by the caller's deadline.
+   */
+  private CompletableFuture<ImageFacts> child(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry,
+      List<IndexEntry> siblings, Deadline callerDeadline) {
+    ImageFacts cached = cache.child(entry.digest());
+    if (cached != null) {
+      return CompletableFuture.completedFuture(cached);
+    }
+    Deadline deadline = Deadline.earlier(callerDeadline, Deadline.after(timeout));
+    AtomicBoolean started = new AtomicBoolean();
+    ChildKey key = new ChildKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), entry.digest());
+    CompletableFuture<ImageFacts> flight = children.join(key, future -> {
+      ImageFacts again = cache.child(entry.digest());
+      if (again != null) {
+        future.complete(again);
+        return;
+      }
+      started.set(true);
+      readChild(ref, endpoint, reader, entry, siblings, deadline, future);
+    });
+    CompletableFuture<ImageFacts> mine = flight.handle((facts, error) -> {
+      if (error != null) {
+        throw new CompletionException(fetchException(ref, error));
+      }
+      return facts;
+    });
+    if (!started.get() && !mine.isDone()) {
+      bound(mine, ref, callerDeadline);
+    }
+    return mine;
+  }
+
+  private void readChild(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry, List<IndexEntry> siblings,
+      Deadline deadline, CompletableFuture<ImageFacts> future) {
+    long startedAt = System.nanoTime();
+    ScheduledFuture<?> alarm = deadlines.schedule(() -> failChild(ref, future, FetchErrors.timeout(deadline), startedAt),
+        deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
+    future.whenComplete((facts, error) -> alarm.cancel(false));
+    try {
+      executor.execute(() -> {
+        if (future.isDone()) {
+          return; // timed out while waiting for a thread
+        }
+        try {
+          ImageFacts facts = fetcher.child(ref, endpoint, reader, entry, deadline);
+          List<ImageFacts> cachedSiblings = new ArrayList<>();
+          for (IndexEntry sibling : siblings) {
+            ImageFacts known = sibling == entry ? null : cache.child(sibling.digest());
+            if (known != null) {
+              cachedSiblings.add(known);
+            }
+          }
+          ImageFacts shared = SharedStrings.with(facts, cachedSiblings);
+          cache.storeChild(entry.digest(), shared);
+          future.complete(shared);
+        } catch (Exception | Error e) {
+          failChild(ref, future, FetchErrors.classify(e, deadline), startedAt);
+          if (e instanceof Error error) {
+            throw error;
+          }
+        }
+      });
+    } catch (RejectedExecutionException e) {
+      failChild(ref, future, new FetchErrors.Classified(ErrorReason.IO, "too many registry fetches waiting"), startedAt);
+    }
+  }
+
+  private void failChild(ImageReference ref, CompletableFuture<ImageFacts> future, FetchErrors.Classified failure, long startedAt) {
+    if (future.completeExceptionally(new FetchProblem(failure.reason(), failure.message()))) {
+      metrics.fetchFailed(ref.registry(), failure.reason(), Duration.ofNanos(System.nanoTime() - startedAt));
+    }
   }
 
   private void start(Flight flight) {
@@ -358,10 +476,11 @@ public class ImageResolver implements AutoCloseable {
     }
     List<Principal> as = List.of(entry.principal);
     FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), entry.key.tag(), true, List.of(entry.principal.id()));
-    ImageCache.Lookup lookup = new ImageCache.Lookup(null, entry.key.tag(), true, null);
+    ImageCache.Lookup lookup = ImageCache.Lookup.fetch(entry.key.tag(), true, null);
     flights.join(key, future -> start(new Flight(ref, endpoint, as, key, lookup, future, Deadline.after(timeout), false)))
         .whenComplete((result, error) -> {
           if (error == null) {
+            readChildrenUsedBefore(ref, endpoint, entry.digest, result);
             return;
           }
           FetchErrors.Classified failure = FetchErrors.classify(error, Deadline.after(timeout));
@@ -372,6 +491,29 @@ public class ImageResolver implements AutoCloseable {
             }
           }
         });
+  }
+
+  /**
+   * A tag moved to another index: its children of the platforms admissions read before are read
+   * now too, so that the next admission finds them cached as it found the old ones.
+   */
+  private void readChildrenUsedBefore(ImageReference ref, RegistryEndpoint endpoint, String oldDigest, ImageFetcher.Result refreshed) {
+    FetchedImage before = cache.peek(oldDigest);
+    FetchedImage now = refreshed.image();
+    if (before == null || !before.isIndex() || !now.isIndex() || now.manifestDigest().equals(oldDigest)) {
+      return;
+    }
+    Set<String> used = new HashSet<>();
+    for (IndexEntry child : before.children()) {
+      if (cache.child(child.digest()) != null) {
+        used.add(child.name());
+      }
+    }
+    for (IndexEntry child : now.children()) {
+      if (used.contains(child.name())) {
+        child(ref, endpoint, refreshed.principal(), child, now.children(), Deadline.after(timeout));
+      }
+    }
   }
 
   /** When a tag's background refresh is due: a fifth of {@code tagTtl} before it ends. */
@@ -440,7 +582,6 @@ public class ImageResolver implements AutoCloseable {
   @Override
   public void close() {
     executor.shutdownNow();
-    platformPool.shutdownNow();
     deadlines.shutdownNow();
     if (credentials.pullSecrets() != null) {
       credentials.pullSecrets().close();

@@ -7,9 +7,10 @@ import java.util.Map;
  *
  * @param os the platform's os, or null when the entry names no platform
  * @param architecture the platform's architecture, or null
+ * @param variant the platform's variant ({@code v8}), or null
  * @param annotations the entry's annotations (OCI index only; empty otherwise)
  */
-record IndexEntry(String digest, String os, String architecture, Map<String, String> annotations) {
+record IndexEntry(String digest, String os, String architecture, String variant, Map<String, String> annotations) {
   static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   static final String ATTESTATION = "attestation-manifest";
 
@@ -28,5 +29,10 @@ record IndexEntry(String digest, String os, String architecture, Map<String, Str
 
   String platform() {
     return os + "/" + architecture;
+  }
+
+  /** {@code os/architecture[/variant]}, lower-cased: how the index names the child's platform. */
+  String name() {
+    return (platform() + (variant == null || variant.isEmpty() ? "" : "/" + variant)).toLowerCase(java.util.Locale.ROOT);
   }
 }

@@ -103,7 +103,7 @@ final class Manifests {
           annotations.put(field.getKey(), field.getValue().asText());
         }
       });
-      entries.add(new IndexEntry(digest, text(platform, "os"), text(platform, "architecture"), annotations));
+      entries.add(new IndexEntry(digest, text(platform, "os"), text(platform, "architecture"), text(platform, "variant"), annotations));
     }
     return entries;
   }

@@ -7,30 +7,30 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The platforms of one index mostly repeat each other's env entries and history lines: the facts
- * cached for the index keep one copy of each equal string, so caching every platform costs little
- * more heap than caching one.
+ * The children of one index mostly repeat each other's env entries and history lines: a child's
+ * facts keep the copy of each equal string its siblings already cached hold, so caching every
+ * platform costs little more heap than caching one.
  */
 final class SharedStrings {
   private SharedStrings() {}
 
-  static List<ImageFacts> across(List<ImageFacts> platforms) {
-    if (platforms.size() < 2) {
-      return platforms;
+  static ImageFacts with(ImageFacts facts, List<ImageFacts> siblings) {
+    if (siblings.isEmpty()) {
+      return facts;
     }
     Map<String, String> seen = new HashMap<>();
-    List<ImageFacts> shared = new ArrayList<>(platforms.size());
-    for (ImageFacts f : platforms) {
-      shared.add(new ImageFacts(f.platform(), f.configDigest(), f.user(), f.healthcheckTest(), share(f.env(), seen),
-          share(f.history(), seen), f.envOmitted(), f.historyOmitted(), f.osVersion()));
+    for (ImageFacts sibling : siblings) {
+      sibling.env().forEach(s -> seen.putIfAbsent(s, s));
+      sibling.history().forEach(s -> seen.putIfAbsent(s, s));
     }
-    return shared;
+    return new ImageFacts(facts.platform(), facts.configDigest(), facts.user(), facts.healthcheckTest(), share(facts.env(), seen),
+        share(facts.history(), seen), facts.envOmitted(), facts.historyOmitted(), facts.osVersion());
   }
 
   private static List<String> share(List<String> strings, Map<String, String> seen) {
     List<String> shared = new ArrayList<>(strings.size());
     for (String s : strings) {
-      shared.add(seen.computeIfAbsent(s, k -> k));
+      shared.add(seen.getOrDefault(s, s));
     }
     return shared;
   }

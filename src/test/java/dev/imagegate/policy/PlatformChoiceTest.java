@@ -25,7 +25,7 @@ class PlatformChoiceTest {
     return PodPlatforms.ANY.and(List.of(requirements));
   }
 
-  private static List<String> judged(PlatformChoice.Choice choice) {
+  private static List<String> judged(PlatformChoice.Choice<ImageFacts> choice) {
     return choice.judged().stream().map(ImageFacts::platform).toList();
   }
 

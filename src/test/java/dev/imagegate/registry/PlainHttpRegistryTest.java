@@ -125,24 +125,69 @@ class PlainHttpRegistryTest {
   }
 
   @Test
-  void ociIndexReadsEveryPlatformAndSkipsAttestations() {
+  void ociIndexReadsOnlyTheChosenChildrenAndSkipsAttestations() {
     TestImages.PushedIndex index =
         images.pushIndex("multi/oci", "1.0", Format.OCI, true,
             TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8").user("101"),
             TestImages.nginx().platform("linux/ppc64le"));
     log.reset();
 
-    ResolvedImage image = await(resolver.resolve(local("multi/oci", "1.0")));
+    // What the engine chooses for an unconstrained pod with the default registries.platforms
+    ResolvedImage image = await(resolver.resolve(local("multi/oci", "1.0"), PullContext.NONE, Deadline.after(Duration.ofSeconds(10)),
+        only("linux/amd64", "linux/arm64")));
 
     assertThat(image.manifestDigest()).isEqualTo(index.digest());
-    // Which of them a container is judged on depends on its pod (PlatformChoice): all are read, once
-    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64/v8", "linux/ppc64le");
-    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("", "101", "");
+    assertThat(image.offered()).containsExactly("linux/amd64", "linux/arm64/v8", "linux/ppc64le");
+    assertThat(image.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "linux/arm64/v8");
+    assertThat(image.platforms()).extracting(ImageFacts::user).containsExactly("", "101");
     assertThat(image.platforms()).extracting(ImageFacts::configDigest)
-        .containsExactly(index.platforms().get(0).configDigest(), index.platforms().get(1).configDigest(), index.platforms().get(2).configDigest());
+        .containsExactly(index.platforms().get(0).configDigest(), index.platforms().get(1).configDigest());
     assertThat(log.count("GET", "/manifests/" + index.attestationDigest())).isZero();
-    assertThat(log.manifestGets("multi/oci")).isEqualTo(4);
-    assertThat(log.blobGets("multi/oci")).isEqualTo(3);
+    assertThat(log.count("GET", "/manifests/" + index.platforms().get(2).manifestDigest())).isZero();
+    assertThat(log.manifestGets("multi/oci")).isEqualTo(3);
+    assertThat(log.blobGets("multi/oci")).isEqualTo(2);
+  }
+
+  @Test
+  void aWindowsPodOnACachedIndexCostsOnlyItsChild() {
+    TestImages.PushedIndex index = images.pushIndex("multi/mixed", "1.0", Format.OCI, false,
+        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().user("ContainerUser").windows("10.0.20348.2227"));
+    await(resolver.resolve(local("multi/mixed", "1.0"), PullContext.NONE, Deadline.after(Duration.ofSeconds(10)), only("linux/amd64")));
+    log.reset();
+
+    ResolvedImage windows = await(resolver.resolve(local("multi/mixed", "1.0"), PullContext.NONE, Deadline.after(Duration.ofSeconds(10)),
+        only("windows/amd64")));
+
+    assertThat(windows.platforms()).extracting(ImageFacts::user).containsExactly("ContainerUser");
+    assertThat(log.manifestGets("multi/mixed")).isEqualTo(1);
+    assertThat(log.count("GET", "/manifests/" + index.platforms().get(1).manifestDigest())).isEqualTo(1);
+    assertThat(log.blobGets("multi/mixed")).isEqualTo(1);
+
+    // Children are immutable: asking again, or for both, costs nothing
+    log.reset();
+    ResolvedImage both = await(resolver.resolve(local("multi/mixed", "1.0")));
+    assertThat(both.platforms()).extracting(ImageFacts::platform).containsExactly("linux/amd64", "windows/amd64");
+    assertThat(log.requests()).isEmpty();
+  }
+
+  @Test
+  void aChoiceOfNoChildReadsOnlyTheIndex() {
+    images.pushIndex("multi/none", "1.0", Format.OCI, false, TestImages.nginx().platform("linux/amd64"));
+    log.reset();
+
+    ResolvedImage image = await(resolver.resolve(local("multi/none", "1.0"), PullContext.NONE, Deadline.after(Duration.ofSeconds(10)),
+        only("linux/arm64")));
+
+    assertThat(image.offered()).containsExactly("linux/amd64");
+    assertThat(image.platforms()).isEmpty();
+    assertThat(log.manifestGets("multi/none")).isEqualTo(1);
+    assertThat(log.blobGets("multi/none")).isZero();
+  }
+
+  /** The children of these os/architectures, whatever their variant. */
+  private static PlatformFilter only(String... platforms) {
+    List<String> wanted = List.of(platforms);
+    return offered -> offered.stream().filter(name -> wanted.contains(String.join("/", List.of(name.split("/")).subList(0, 2)))).toList();
   }
 
   @Test

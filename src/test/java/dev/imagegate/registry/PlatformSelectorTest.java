@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 class PlatformSelectorTest {
   private static IndexEntry entry(String digest, String os, String architecture) {
-    return new IndexEntry(digest, os, architecture, null);
+    return new IndexEntry(digest, os, architecture, null, null);
   }
 
   @Test
@@ -24,7 +24,7 @@ class PlatformSelectorTest {
     List<IndexEntry> index = List.of(
         entry("a", "linux", "amd64"),
         entry("att", "unknown", "unknown"),
-        new IndexEntry("att2", "linux", "amd64", Map.of("vnd.docker.reference.type", "attestation-manifest")),
+        new IndexEntry("att2", "linux", "amd64", null, Map.of("vnd.docker.reference.type", "attestation-manifest")),
         entry("n", null, null),
         entry("f", "freebsd", "amd64"));
 

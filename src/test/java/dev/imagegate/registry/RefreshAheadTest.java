@@ -5,6 +5,7 @@ import static dev.imagegate.registry.RegistryTesting.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.config.CacheSettings;
+import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.testing.FaultProxy;
 import dev.imagegate.testing.LocalRegistry;
@@ -91,6 +92,34 @@ class RefreshAheadTest {
       assertThat(afterTtl.join().stale()).isNotNull();
       assertThat(afterTtl.join().stale().reason()).isEqualTo(ErrorReason.IO);
       assertThat(proxy.requests()).as("without asking the registry again").hasSize(before);
+    }
+  }
+
+  @Test
+  void aTagMovedToANewIndexHasTheChildrenAdmissionsUsedReadInTheBackground() throws Exception {
+    TestImages images = TestImages.in(registry);
+    images.pushIndex("moving/app", "1.0", TestImages.Format.OCI, false,
+        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64"));
+    ImageReference moving = ref(registry.hostPort(), "moving/app", "1.0");
+    PlatformFilter amd64 = offered -> offered.stream().filter(name -> name.equals("linux/amd64")).toList();
+    try (ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(registry.hostPort()),
+        CacheSettings.defaults().withTagTtl(TAG_TTL), new SimpleMeterRegistry())) {
+      await(resolver.resolve(moving, PullContext.NONE, Deadline.after(Duration.ofSeconds(5)), amd64));
+      long resolved = System.nanoTime();
+      TestImages.PushedIndex moved = images.pushIndex("moving/app", "1.0", TestImages.Format.OCI, false,
+          TestImages.nginx().platform("linux/amd64").user("101"), TestImages.nginx().platform("linux/arm64").user("101"));
+      registry.accessLog().reset();
+      assertThat(resolver.resolve(moving, PullContext.NONE, Deadline.after(Duration.ofSeconds(5)), amd64)).isDone(); // used
+
+      sleepUntil(resolved, TAG_TTL.plusMillis(300));
+      assertThat(registry.accessLog().count("GET", "^/v2/moving/app/manifests/" + moved.platforms().get(0).manifestDigest() + "$"))
+          .as("the amd64 child of the new index was read with it").isEqualTo(1);
+      assertThat(registry.accessLog().count("GET", "^/v2/moving/app/manifests/" + moved.platforms().get(1).manifestDigest() + "$"))
+          .as("the arm64 child no admission needed was not").isZero();
+
+      CompletableFuture<ResolvedImage> afterTtl = resolver.resolve(moving, PullContext.NONE, Deadline.after(Duration.ofSeconds(5)), amd64);
+      assertThat(afterTtl).as("the admission after the move does not wait").isDone();
+      assertThat(afterTtl.join().platforms()).extracting(ImageFacts::user).containsExactly("101");
     }
   }
 
