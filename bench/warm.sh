@@ -4,8 +4,8 @@
 # GET /healthz (the ceiling) and a no-op POST that takes the same body as /validate and ignores it
 # (the floor of any admission with that body) — and latency percentiles at fixed request rates (wrk
 # with bench/warm/rate.lua), each the median of RUNS runs. See docs/benchmarks.md.
-# The package measured is a benchmark build in target/bench-app: the product plus /bench/noop
-# (NoopReviewResource, only in builds made with -Dimagegate.bench.noop-endpoint=true).
+# The package measured is a benchmark build in target/bench: the product plus /bench/noop
+# (src/bench/java, compiled only by the Maven profile bench).
 #
 #   bench/warm.sh                     # RUNS=3 DURATION=10 RATES="250 1000 2000"
 #   RUNS=5 DURATION=20 bench/warm.sh
@@ -27,7 +27,7 @@ FLOOR_RATES=${FLOOR_RATES:-1000}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
 
-mvn -q -B package -DskipTests -Dimagegate.bench.noop-endpoint=true -Dquarkus.package.output-directory=bench-app
+mvn -q -B package -DskipTests -Pbench
 mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
 
 work=$(mktemp -d)
@@ -40,7 +40,7 @@ trap cleanup EXIT
 
 # The real distribution registry, with the benchmark's images, standing in for Docker Hub.
 mkfifo "$work/registry.in"
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
+java -cp "target/bench/test-classes:target/bench/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
   "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
 REG_PID=$!
 exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
@@ -49,7 +49,7 @@ grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
 
 start=$(date +%s%N)
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
-  java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/bench-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
+  java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/bench/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
 IG_PID=$!
 until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.05; done
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))

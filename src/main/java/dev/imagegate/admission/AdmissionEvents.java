@@ -1,19 +1,14 @@
 package dev.imagegate.admission;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
-import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.api.model.MicroTime;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectReference;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.api.model.events.v1.EventBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -65,7 +60,6 @@ public class AdmissionEvents {
 
   private final boolean enabled;
   private final Supplier<KubernetesClient> client;
-  private final ObjectMapper mapper;
   private final Cache<String, Boolean> recent;
   private final ThreadPoolExecutor writer;
   private final MeterRegistry meters;
@@ -74,15 +68,13 @@ public class AdmissionEvents {
   private volatile String instance;
 
   @Inject
-  public AdmissionEvents(ImagegateConfig config, KubernetesAccess access, ObjectMapper mapper, MeterRegistry meters) {
-    this(KubernetesAccess.wanted(config.events().enabled()), config.events().interval(), access::client, mapper, meters);
+  public AdmissionEvents(ImagegateConfig config, KubernetesAccess access, MeterRegistry meters) {
+    this(KubernetesAccess.wanted(config.events().enabled()), config.events().interval(), access::client, meters);
   }
 
-  public AdmissionEvents(boolean enabled, Duration interval, Supplier<KubernetesClient> client, ObjectMapper mapper,
-      MeterRegistry meters) {
+  public AdmissionEvents(boolean enabled, Duration interval, Supplier<KubernetesClient> client, MeterRegistry meters) {
     this.enabled = enabled;
     this.client = client;
-    this.mapper = mapper;
     this.meters = meters;
     this.recent = Caffeine.newBuilder().expireAfterWrite(interval).maximumSize(50_000).build();
     this.writer = new ThreadPoolExecutor(1, 1, 30, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
@@ -98,17 +90,17 @@ public class AdmissionEvents {
   }
 
   /** Queues an event for a denied or warned admission; returns at once. Nothing for dry runs. */
-  void record(AdmissionRequest request, Decision decision) {
+  void record(AdmissionCall call, Decision decision) {
     try {
-      queue(request, decision);
+      queue(call, decision);
     } catch (RuntimeException e) { // an event is never worth failing an admission for
       count("failed");
-      LOG.debugf("no event for admission %s: %s", request.getUid(), e.getClass().getSimpleName());
+      LOG.debugf("no event for admission %s: %s", call.uid(), e.getClass().getSimpleName());
     }
   }
 
-  private void queue(AdmissionRequest request, Decision decision) {
-    if (!enabled || Boolean.TRUE.equals(request.getDryRun()) || request.getObject() == null) {
+  private void queue(AdmissionCall call, Decision decision) {
+    if (!enabled || call.dryRun() || call.object() == null) {
       return;
     }
     String outcome = decision.outcome();
@@ -116,7 +108,7 @@ public class AdmissionEvents {
       return;
     }
     String action = "denied".equals(outcome) ? "Denied" : "Warned";
-    ObjectReference regarding = regarding(request);
+    ObjectReference regarding = regarding(call);
     if (regarding.getNamespace() == null || regarding.getNamespace().isEmpty() || regarding.getName() == null) {
       return; // cluster-scoped or nameless: nowhere to put an event
     }
@@ -126,7 +118,7 @@ public class AdmissionEvents {
       return;
     }
     try {
-      writer.execute(() -> write(event(request, decision, action, regarding)));
+      writer.execute(() -> write(event(call, decision, action, regarding)));
     } catch (RejectedExecutionException e) {
       recent.invalidate(key);
       count("dropped");
@@ -151,35 +143,29 @@ public class AdmissionEvents {
   }
 
   /** The workload to report on: the object's controller when it has one, else the object itself. */
-  private ObjectReference regarding(AdmissionRequest request) {
-    HasMetadata object = request.getObject() instanceof HasMetadata typed
-        ? typed : mapper.convertValue(request.getObject(), GenericKubernetesResource.class);
-    ObjectMeta meta = object.getMetadata() == null ? new ObjectMeta() : object.getMetadata();
-    String namespace = request.getNamespace() != null && !request.getNamespace().isEmpty() ? request.getNamespace() : meta.getNamespace();
-    if (meta.getOwnerReferences() != null) {
-      for (OwnerReference owner : meta.getOwnerReferences()) {
-        if (Boolean.TRUE.equals(owner.getController())) {
-          return new ObjectReferenceBuilder().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
-              .withName(owner.getName()).withUid(owner.getUid()).withNamespace(namespace).build();
-        }
-      }
+  private static ObjectReference regarding(AdmissionCall call) {
+    Workload object = call.object();
+    String namespace = object.namespace();
+    Workload.Owner owner = object.controller();
+    if (owner != null) {
+      return new ObjectReferenceBuilder().withApiVersion(owner.apiVersion()).withKind(owner.kind())
+          .withName(owner.name()).withUid(owner.uid()).withNamespace(namespace).build();
     }
-    var kind = request.getKind();
-    String apiVersion = kind == null ? object.getApiVersion()
-        : (kind.getGroup() == null || kind.getGroup().isEmpty() ? "" : kind.getGroup() + "/") + kind.getVersion();
-    String name = request.getName() != null && !request.getName().isEmpty() ? request.getName()
-        : meta.getName() != null && !meta.getName().isEmpty() ? meta.getName() : meta.getGenerateName();
-    return new ObjectReferenceBuilder().withApiVersion(apiVersion).withKind(kind == null ? object.getKind() : kind.getKind())
-        .withName(name).withUid(meta.getUid() == null || meta.getUid().isEmpty() ? null : meta.getUid())
+    AdmissionCall.Kind kind = call.kind();
+    String apiVersion = kind == null ? object.apiVersion() : kind.apiVersion();
+    String name = call.name() != null && !call.name().isEmpty() ? call.name()
+        : object.name() != null && !object.name().isEmpty() ? object.name() : object.generateName();
+    return new ObjectReferenceBuilder().withApiVersion(apiVersion).withKind(kind == null ? object.kind() : kind.kind())
+        .withName(name).withUid(object.uid() == null || object.uid().isEmpty() ? null : object.uid())
         .withNamespace(namespace).build();
   }
 
-  private Event event(AdmissionRequest request, Decision decision, String action, ObjectReference regarding) {
+  private Event event(AdmissionCall call, Decision decision, String action, ObjectReference regarding) {
     List<Finding> findings = decision.verdict().withMode("Denied".equals(action) ? Mode.ENFORCE : Mode.WARN);
-    String what = request.getKind() == null ? "object" : request.getKind().getKind();
-    String object = request.getName() != null && !request.getName().isEmpty() ? what + " " + request.getName() : "a " + what;
+    String what = call.kind() == null ? "object" : call.kindName();
+    String object = call.name() != null && !call.name().isEmpty() ? what + " " + call.name() : "a " + what;
     StringBuilder note = new StringBuilder("imagegate ").append(action.toLowerCase(Locale.ROOT)).append(' ')
-        .append(request.getOperation()).append(" of ").append(object).append(": ")
+        .append(call.operation()).append(" of ").append(object).append(": ")
         .append(findings.size()).append(findings.size() == 1 ? " violation" : " violations");
     for (Finding finding : findings) {
       note.append("; ").append(finding.describe());

@@ -5,8 +5,12 @@ import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.WorkloadKind;
+import dev.imagegate.workload.Workloads;
+import io.fabric8.kubernetes.api.model.GroupVersionKind;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
@@ -15,8 +19,10 @@ import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 
 /**
- * Reads and writes AdmissionReviews. A body that is not a v1 review is refused with a reason that
- * says what is wrong and where, but never echoes the body: it may hold secrets.
+ * Reads and writes AdmissionReviews. A review is read by one of two readers behind {@link #read}: the
+ * apiserver's own shape by {@link ReviewReader} in one streaming pass, anything else through a tree
+ * that is diagnosed and then bound to fabric8's full model. A body that is not a v1 review is refused
+ * with a reason that says what is wrong and where, but never echoes the body: it may hold secrets.
  */
 @ApplicationScoped
 public class AdmissionReviews {
@@ -24,13 +30,7 @@ public class AdmissionReviews {
   static final String KIND = "AdmissionReview";
 
   private final ObjectMapper mapper;
-  /** Reads the apiserver's own shape of review fastest ({@link ReviewReader}); null for anything else. */
   private final ReviewReader streaming;
-  /**
-   * Reads what the streaming reader leaves (an object before its kind, other JSON types…) in one
-   * pass, the object straight into its kind's class ({@link TypedObjects}), as fabric8 models it.
-   */
-  private final ObjectReader typedReader;
   /** Resolved once: looking the serializer up per response cost as much as writing the response. */
   private final ObjectWriter replyWriter;
 
@@ -39,8 +39,6 @@ public class AdmissionReviews {
     // Not interned: names are compared with equals, and interning each new one (a managedFields key
     // with a uid, say) would grow the JVM's string table with every new object.
     this.streaming = new ReviewReader(mapper.getFactory().copy().disable(JsonFactory.Feature.INTERN_FIELD_NAMES));
-    this.typedReader = mapper.copy().addMixIn(AdmissionRequest.class, TypedObjects.RequestMixin.class)
-        .readerFor(AdmissionReview.class);
     this.replyWriter = mapper.writerFor(AdmissionReview.class);
   }
 
@@ -53,41 +51,20 @@ public class AdmissionReviews {
     }
   }
 
-  AdmissionReview read(byte[] body) throws BadReviewException {
+  /** The request of a v1 review, or a reason why the body is not one. */
+  AdmissionCall read(byte[] body) throws BadReviewException {
     if (body == null || body.length == 0) {
       throw new BadReviewException("empty request body: expected an " + API_VERSION + " AdmissionReview");
     }
-    AdmissionReview review = streaming.read(body);
-    if (review != null && servable(review)) {
-      return review;
-    }
-    review = typed(body);
-    return review != null ? review : diagnosed(body);
+    AdmissionCall call = streaming.read(body);
+    return call != null ? call : fullModel(body);
   }
 
   /**
-   * The common case, parsed once straight into the typed review (the object into its kind's class):
-   * the review if it is a v1 review with a request and a uid, else null. A tree of the body was
-   * parsed and then converted before: twice the parsing for every admission.
+   * Reads a body through a tree, for a reason that says what is wrong and where, then through
+   * fabric8's data binder; each object as its request's kind, as fabric8 reads that kind.
    */
-  AdmissionReview typed(byte[] body) {
-    AdmissionReview review;
-    try {
-      review = typedReader.readValue(body);
-    } catch (IOException | RuntimeException e) {
-      return null;
-    }
-    return review != null && servable(review) ? review : null;
-  }
-
-  /** A v1 review with a request and a uid: anything else is diagnosed for a 400 with a reason. */
-  private static boolean servable(AdmissionReview review) {
-    return KIND.equals(review.getKind()) && API_VERSION.equals(review.getApiVersion())
-        && review.getRequest() != null && review.getRequest().getUid() != null && !review.getRequest().getUid().isBlank();
-  }
-
-  /** Reads a body the typed parse refused, through a tree, for a reason that says what is wrong and where. */
-  private AdmissionReview diagnosed(byte[] body) throws BadReviewException {
+  AdmissionCall fullModel(byte[] body) throws BadReviewException {
     JsonNode root;
     try {
       root = mapper.readTree(body);
@@ -115,10 +92,37 @@ public class AdmissionReviews {
     if (!request.path("uid").isTextual() || request.path("uid").asText().isBlank()) {
       throw new BadReviewException("request.uid is missing");
     }
+    AdmissionReview review;
     try {
-      return mapper.treeToValue(root, AdmissionReview.class);
+      review = mapper.treeToValue(root, AdmissionReview.class);
     } catch (JsonProcessingException | IllegalArgumentException e) {
       throw new BadReviewException("AdmissionReview does not match the " + API_VERSION + " schema" + path(e));
+    }
+    return call(review.getRequest());
+  }
+
+  private AdmissionCall call(AdmissionRequest request) {
+    GroupVersionKind gvk = request.getKind();
+    AdmissionCall.Kind kind = gvk == null ? null : new AdmissionCall.Kind(gvk.getGroup(), gvk.getVersion(), gvk.getKind());
+    WorkloadKind workloadKind = gvk == null ? null : WorkloadKind.of(gvk.getGroup(), gvk.getKind()).orElse(null);
+    Workload object = null;
+    boolean unreadable = false;
+    if (workloadKind != null && request.getObject() != null) {
+      object = workload(request.getObject(), workloadKind);
+      unreadable = object == null;
+    }
+    Workload oldObject = workloadKind == null || request.getOldObject() == null ? null : workload(request.getOldObject(), workloadKind);
+    return new AdmissionCall(request.getUid(), request.getOperation(), request.getSubResource(),
+        Boolean.TRUE.equals(request.getDryRun()), kind, request.getNamespace(), request.getName(), object, unreadable, oldObject);
+  }
+
+  /** The object as its request's kind, or null when it cannot be read as one. */
+  private Workload workload(Object object, WorkloadKind kind) {
+    try {
+      HasMetadata typed = kind.type().isInstance(object) ? kind.type().cast(object) : mapper.convertValue(object, kind.type());
+      return Workloads.of(typed);
+    } catch (RuntimeException e) { // not of its kind's shape (a null container…): judged as unreadable
+      return null;
     }
   }
 

@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.StaleNotice;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,7 +49,7 @@ public class DecisionLog {
     }
   }
 
-  void record(AdmissionRequest request, Decision decision, long nanos) {
+  void record(AdmissionCall call, Decision decision, long nanos) {
     if (!LOG.isInfoEnabled()) {
       return;
     }
@@ -59,12 +58,12 @@ public class DecisionLog {
     StringWriter out = new StringWriter(256);
     try (JsonGenerator json = mapper.getFactory().createGenerator(out)) {
       json.writeStartObject();
-      json.writeStringField("uid", request.getUid());
-      json.writeStringField("operation", request.getOperation());
-      json.writeStringField("kind", request.getKind() == null ? null : request.getKind().getKind());
-      json.writeStringField("namespace", request.getNamespace());
-      json.writeStringField("name", request.getName());
-      json.writeBooleanField("dryRun", Boolean.TRUE.equals(request.getDryRun()));
+      json.writeStringField("uid", call.uid());
+      json.writeStringField("operation", call.operation());
+      json.writeStringField("kind", call.kindName());
+      json.writeStringField("namespace", call.namespace());
+      json.writeStringField("name", call.name());
+      json.writeBooleanField("dryRun", call.dryRun());
       json.writeStringField("decision", decision.outcome());
       if (decision.skipped() != null) {
         json.writeStringField("skipped", decision.skipped());
@@ -95,7 +94,7 @@ public class DecisionLog {
       json.writeEndArray();
       json.writeEndObject();
     } catch (IOException e) {
-      LOG.warnf("decision for %s not logged: %s", request.getUid(), e.getClass().getSimpleName());
+      LOG.warnf("decision for %s not logged: %s", call.uid(), e.getClass().getSimpleName());
       return;
     }
     LOG.info(out.toString());

@@ -3,13 +3,14 @@ package dev.imagegate.admission;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.WorkloadKind;
+import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarSource;
 import io.fabric8.kubernetes.api.model.EphemeralContainer;
-import io.fabric8.kubernetes.api.model.GroupVersionKind;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.NodeAffinity;
 import io.fabric8.kubernetes.api.model.NodeSelector;
@@ -23,39 +24,34 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
- * Performance: reads a review as the apiserver writes it in one pass of Jackson's streaming parser,
- * straight into the fabric8 classes, building only what the admission path uses: the containers'
- * names, images, env literals, probes (presence), security contexts and restart policy; the pod's
- * security context, pull secrets, service account, {@code hostUsers} and where it can be scheduled
- * ({@code os}, {@code nodeSelector}, required node affinity); the metadata Events and the mirror-pod
- * check use. Every other field (volumes, resources, managedFields, status, the last-applied annotation…)
- * is skipped without building an object. <b>A rule or feature that reads another field of the
- * admitted object adds it here</b>; {@code ReviewReaderFullModelTest} checks the result against
- * fabric8's full model. Reading the apiserver-shaped Pod of the benchmarks costs ~13 µs of server
- * CPU this way, ~21 µs through the data binder even with the same fields left out
- * (docs/benchmarks.md).
+ * Reads a review as the apiserver writes it in one pass of Jackson's streaming parser, building only
+ * what imagegate reads: the request's identity and, of each object, the {@link Workload} (through
+ * {@link Workloads}, from lean fabric8 metadata and pod spec holding only the fields it uses: the
+ * containers' names, images, env literals, probes (presence), security contexts and restart policy;
+ * the pod's security context, pull secrets, service account, {@code hostUsers} and where it can be
+ * scheduled ({@code os}, {@code nodeSelector}, required node affinity); the object's name, namespace,
+ * uid, labels, owners and the annotations in {@link Workload#ANNOTATIONS}). Every other field
+ * (volumes, resources, managedFields, status, the last-applied annotation…) is skipped without
+ * building an object: this is most of an admission's cost once images are cached, see
+ * docs/benchmarks.md. <b>A rule or feature that reads another field of the admitted object adds it
+ * here</b>; {@code ReviewReaderFullModelTest} checks that the result is the {@link Workload} fabric8's
+ * full model gives.
  *
- * <p>Only the shape the apiserver sends is read here: {@code request.kind} before the objects, a
- * kind with a pod spec, every read field of its JSON type. Anything else (a string where a number
- * was expected, an object before its kind, a null in a list, another kind…) makes {@link #read}
- * return null and the caller reads the body the general way, which accepts and refuses exactly
- * what it did before this reader existed.
+ * <p>Only the shape the apiserver sends is read here: a v1 review with a request and its uid,
+ * {@code request.kind} before the objects, a kind with a pod spec, every read field of its JSON type.
+ * Anything else (a string where a number was expected, an object before its kind, a null in a list,
+ * another kind…) makes {@link #read} return null, and {@link AdmissionReviews} reads the body through
+ * fabric8's full model, which answers or refuses it with a reason.
  */
 final class ReviewReader {
-  /** The annotations imagegate reads; others (kubectl's last-applied copy of the object…) are skipped. */
-  static final Set<String> ANNOTATIONS = Set.of(AdmissionHandler.MIRROR_POD_ANNOTATION);
-
   /** Thrown to give up on a body this reader does not take; no stack trace, it is not an error. */
   private static final class NotCanonical extends Exception {
     NotCanonical() {
@@ -71,8 +67,8 @@ final class ReviewReader {
     this.json = json;
   }
 
-  /** The review, or null when the body is not in the shape the apiserver sends (read it the general way). */
-  AdmissionReview read(byte[] body) {
+  /** The request, or null when the body is not in the shape the apiserver sends (read it the general way). */
+  AdmissionCall read(byte[] body) {
     try (JsonParser p = json.createParser(body)) {
       return review(p);
     } catch (NotCanonical | IOException | RuntimeException e) {
@@ -80,66 +76,85 @@ final class ReviewReader {
     }
   }
 
-  private static AdmissionReview review(JsonParser p) throws IOException, NotCanonical {
+  private static AdmissionCall review(JsonParser p) throws IOException, NotCanonical {
     if (p.nextToken() != JsonToken.START_OBJECT) {
       throw NOT_CANONICAL;
     }
-    AdmissionReview review = new AdmissionReview();
+    String apiVersion = null;
+    String kind = null;
+    AdmissionCall request = null;
     for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
       switch (field) {
-        case "apiVersion" -> review.setApiVersion(string(p));
-        case "kind" -> review.setKind(string(p));
-        case "request" -> review.setRequest(request(p));
+        case "apiVersion" -> apiVersion = string(p);
+        case "kind" -> kind = string(p);
+        case "request" -> request = request(p);
         default -> skip(p);
       }
     }
-    return review;
-  }
-
-  private static AdmissionRequest request(JsonParser p) throws IOException, NotCanonical {
-    if (!startObject(p, p.nextToken())) {
-      return null;
-    }
-    AdmissionRequest request = new AdmissionRequest();
-    WorkloadKind kind = null;
-    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
-      switch (field) {
-        case "uid" -> request.setUid(string(p));
-        case "kind" -> {
-          request.setKind(groupVersionKind(p));
-          kind = request.getKind() == null ? null : WorkloadKind.of(request.getKind()).orElse(null);
-        }
-        case "subResource" -> request.setSubResource(string(p));
-        case "name" -> request.setName(string(p));
-        case "namespace" -> request.setNamespace(string(p));
-        case "operation" -> request.setOperation(string(p));
-        case "dryRun" -> request.setDryRun(bool(p));
-        case "object" -> request.setObject(object(p, kind));
-        case "oldObject" -> request.setOldObject(object(p, kind));
-        default -> skip(p);
-      }
+    if (!AdmissionReviews.KIND.equals(kind) || !AdmissionReviews.API_VERSION.equals(apiVersion) || request == null) {
+      throw NOT_CANONICAL; // diagnosed by the general read
     }
     return request;
   }
 
-  private static GroupVersionKind groupVersionKind(JsonParser p) throws IOException, NotCanonical {
+  private static AdmissionCall request(JsonParser p) throws IOException, NotCanonical {
     if (!startObject(p, p.nextToken())) {
       return null;
     }
-    GroupVersionKind gvk = new GroupVersionKind();
+    String uid = null;
+    String operation = null;
+    String subResource = null;
+    Boolean dryRun = null;
+    AdmissionCall.Kind kind = null;
+    WorkloadKind workloadKind = null;
+    String namespace = null;
+    String name = null;
+    Workload object = null;
+    Workload oldObject = null;
     for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
       switch (field) {
-        case "group" -> gvk.setGroup(string(p));
-        case "version" -> gvk.setVersion(string(p));
-        case "kind" -> gvk.setKind(string(p));
+        case "uid" -> uid = string(p);
+        case "kind" -> {
+          kind = kind(p);
+          workloadKind = kind == null ? null : WorkloadKind.of(kind.group(), kind.kind()).orElse(null);
+        }
+        case "subResource" -> subResource = string(p);
+        case "name" -> name = string(p);
+        case "namespace" -> namespace = string(p);
+        case "operation" -> operation = string(p);
+        case "dryRun" -> dryRun = bool(p);
+        case "object" -> object = object(p, workloadKind);
+        case "oldObject" -> oldObject = object(p, workloadKind);
         default -> skip(p);
       }
     }
-    return gvk;
+    if (uid == null || uid.isBlank()) {
+      throw NOT_CANONICAL;
+    }
+    return new AdmissionCall(uid, operation, subResource, Boolean.TRUE.equals(dryRun), kind, namespace, name, object,
+        false, oldObject);
+  }
+
+  private static AdmissionCall.Kind kind(JsonParser p) throws IOException, NotCanonical {
+    if (!startObject(p, p.nextToken())) {
+      return null;
+    }
+    String group = null;
+    String version = null;
+    String kind = null;
+    for (String field = p.nextFieldName(); field != null; field = p.nextFieldName()) {
+      switch (field) {
+        case "group" -> group = string(p);
+        case "version" -> version = string(p);
+        case "kind" -> kind = string(p);
+        default -> skip(p);
+      }
+    }
+    return new AdmissionCall.Kind(group, version, kind);
   }
 
   /** A workload: its metadata, and its pod spec where its kind keeps it ({@link WorkloadKind#podSpecPath}). */
-  private static HasMetadata object(JsonParser p, WorkloadKind kind) throws IOException, NotCanonical {
+  private static Workload object(JsonParser p, WorkloadKind kind) throws IOException, NotCanonical {
     JsonToken start = p.nextToken();
     if (start == JsonToken.VALUE_NULL) {
       return null;
@@ -167,14 +182,10 @@ final class ReviewReader {
         }
       }
     }
-    HasMetadata object = kind.assemble(metadata, spec);
-    if (objectKind != null && !objectKind.equals(object.getKind())) {
+    if (objectKind != null && !objectKind.equals(kind.kind())) {
       throw NOT_CANONICAL; // an object that says it is of another kind is read the general way
     }
-    if (apiVersion != null) {
-      object.setApiVersion(apiVersion);
-    }
-    return object;
+    return Workloads.of(kind, apiVersion, metadata, spec);
   }
 
   /** Follows {@code path} from {@code depth} down to the pod spec, skipping everything beside it. */
@@ -207,6 +218,7 @@ final class ReviewReader {
         case "generateName" -> meta.setGenerateName(string(p));
         case "namespace" -> meta.setNamespace(string(p));
         case "uid" -> meta.setUid(string(p));
+        case "labels" -> meta.setLabels(stringMap(p));
         case "ownerReferences" -> meta.setOwnerReferences(list(p, ReviewReader::ownerReference));
         case "annotations" -> meta.setAnnotations(annotations(p));
         default -> skip(p);
@@ -231,14 +243,14 @@ final class ReviewReader {
     return owner;
   }
 
-  /** The annotations in {@link #ANNOTATIONS}; the others' values are skipped unread. */
+  /** The annotations in {@link Workload#ANNOTATIONS}; the others' values are skipped unread. */
   private static Map<String, String> annotations(JsonParser p) throws IOException, NotCanonical {
     if (!startObject(p, p.nextToken())) {
       return null;
     }
     Map<String, String> kept = new HashMap<>(2);
     for (String key = p.nextFieldName(); key != null; key = p.nextFieldName()) {
-      if (ANNOTATIONS.contains(key)) {
+      if (Workload.ANNOTATIONS.contains(key)) {
         kept.put(key, string(p));
       } else {
         skip(p);
@@ -517,7 +529,7 @@ final class ReviewReader {
     return items;
   }
 
-  /** A map of strings ({@code nodeSelector}); a value that is not a string is not canonical. */
+  /** A map of strings ({@code nodeSelector}, labels); a value that is not a string is not canonical. */
   private static Map<String, String> stringMap(JsonParser p) throws IOException, NotCanonical {
     if (!startObject(p, p.nextToken())) {
       return null;

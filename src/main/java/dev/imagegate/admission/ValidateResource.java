@@ -3,9 +3,7 @@ package dev.imagegate.admission;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.OnError;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
@@ -26,11 +24,6 @@ import java.util.concurrent.CompletionStage;
 public class ValidateResource {
   /** The apiserver's default webhook timeout, used when it sends none. */
   static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
-
-  /** The budget of the last timeout seen: the apiserver sends the same one on every call. */
-  private record Budget(String timeout, Duration budget) {}
-
-  private static volatile Budget lastBudget;
 
   private final AdmissionReviews reviews;
   private final AdmissionHandler handler;
@@ -54,61 +47,49 @@ public class ValidateResource {
   @Produces(MediaType.APPLICATION_JSON)
   public CompletionStage<Response> validate(@QueryParam("timeout") String timeout, byte[] body) {
     long start = System.nanoTime();
-    AdmissionReview review;
+    AdmissionCall call;
     try {
-      review = reviews.read(body);
+      call = reviews.read(body);
     } catch (BadReviewException e) {
       metrics.rejected();
       Log.debugf("refused a request body: %s", e.getMessage());
       return CompletableFuture.completedFuture(
           Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage() + "\n").build());
     }
-    AdmissionRequest request = review.getRequest();
     CompletableFuture<Decision> decision;
     try {
-      decision = handler.decide(request, budget(timeout));
+      decision = handler.decide(call, budget(timeout));
     } catch (RuntimeException e) {
       decision = CompletableFuture.failedFuture(e);
     }
     return decision
-        .exceptionally(error -> internalError(request, error))
+        .exceptionally(error -> internalError(call, error))
         .thenApply(d -> {
           long nanos = System.nanoTime() - start;
-          decisions.record(request, d, nanos);
-          metrics.record(request.getKind() == null ? null : request.getKind().getKind(), d, nanos);
-          events.record(request, d); // queued, never awaited; nothing for dry runs
+          decisions.record(call, d, nanos);
+          metrics.record(call.kindName(), d, nanos);
+          events.record(call, d); // queued, never awaited; nothing for dry runs
           // Serialised here with a writer resolved once, rather than by the framework's dynamic entity writer.
           return Response.ok(reviews.replyBytes(d.response()), MediaType.APPLICATION_JSON_TYPE).build();
         });
   }
 
   /** A bug of ours must not block the cluster, nor silently let everything in: onError decides. */
-  private Decision internalError(AdmissionRequest request, Throwable error) {
-    Log.errorf(error, "internal error judging admission %s", request.getUid());
+  private Decision internalError(AdmissionCall call, Throwable error) {
+    Log.errorf(error, "internal error judging admission %s", call.uid());
     String what = "internal error judging this object (" + error.getClass().getSimpleName() + "); see imagegate's log";
     AdmissionResponse response = onError == OnError.DENY
-        ? AdmissionResponses.deny(request.getUid(), "imagegate: " + what)
-        : AdmissionResponses.allowWithWarning(request.getUid(), what);
+        ? AdmissionResponses.deny(call.uid(), "imagegate: " + what)
+        : AdmissionResponses.allowWithWarning(call.uid(), what);
     return Decision.skip(response, what);
   }
 
   /**
    * Registry work must end before the apiserver gives up on us: its timeout less a margin for
-   * answering (a fifth of it, at least 250 ms, at most 1 s).
+   * answering (a fifth of it, at least 250 ms, at most 1 s). Parsed per request: the value is a few
+   * characters.
    */
   static Duration budget(String timeout) {
-    Budget last = lastBudget;
-    if (last != null && last.timeout().equals(timeout)) {
-      return last.budget();
-    }
-    Duration budget = budgetOf(timeout);
-    if (timeout != null) {
-      lastBudget = new Budget(timeout, budget);
-    }
-    return budget;
-  }
-
-  private static Duration budgetOf(String timeout) {
     Duration total = DEFAULT_TIMEOUT;
     if (timeout != null && !timeout.isBlank()) {
       try {

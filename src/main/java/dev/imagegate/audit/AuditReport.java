@@ -2,6 +2,7 @@ package dev.imagegate.audit;
 
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
+import dev.imagegate.workload.Workload;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;

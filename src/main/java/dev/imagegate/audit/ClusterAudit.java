@@ -9,6 +9,7 @@ import dev.imagegate.policy.Judgement;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.policy.RuleOutcome;
 import dev.imagegate.policy.Subject;
+import dev.imagegate.workload.Workload;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -47,7 +48,7 @@ final class ClusterAudit {
         continue;
       }
       judged.add(workload);
-      subjects.add(new Subject(namespace, mode, workload.pod(), workload.containers()));
+      subjects.add(workload.subject(mode));
     }
     List<Judgement> judgements = engine.judgeAll(subjects, concurrency);
     Map<String, List<WorkloadAudit>> byNamespace = new LinkedHashMap<>();

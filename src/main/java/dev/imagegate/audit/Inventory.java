@@ -1,22 +1,15 @@
 package dev.imagegate.audit;
 
-import dev.imagegate.admission.PodContainers;
 import dev.imagegate.config.LabelSelector;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.WorkloadKind;
+import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.KubernetesResourceList;
 import io.fabric8.kubernetes.api.model.ListOptions;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
-import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
-import io.fabric8.kubernetes.api.model.PodTemplateSpec;
-import io.fabric8.kubernetes.api.model.ReplicationController;
-import io.fabric8.kubernetes.api.model.apps.DaemonSet;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.batch.v1.CronJob;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Lists what runs in the cluster and keeps each workload once.
@@ -52,7 +46,20 @@ final class Inventory {
   static final long PAGE = 500;
 
   private static final Set<String> POD_CONTROLLERS = Set.of("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job");
-  private static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
+
+  /** A kind the audit lists, and which of its objects it judges themselves (not through a controller). */
+  private record Audited(WorkloadKind kind, Predicate<HasMetadata> judgedItself) {}
+
+  /** Listed in this order (the order of the notes); PodTemplates run nothing and are not listed. */
+  private static final List<Audited> AUDITED = List.of(
+      new Audited(WorkloadKind.DEPLOYMENT, o -> true),
+      new Audited(WorkloadKind.STATEFUL_SET, o -> true),
+      new Audited(WorkloadKind.DAEMON_SET, o -> true),
+      new Audited(WorkloadKind.REPLICA_SET, o -> !controlledBy(o, "Deployment")),
+      new Audited(WorkloadKind.REPLICATION_CONTROLLER, o -> true),
+      new Audited(WorkloadKind.CRON_JOB, o -> true),
+      new Audited(WorkloadKind.JOB, o -> !controlledBy(o, "CronJob") && !finished((Job) o)),
+      new Audited(WorkloadKind.POD, o -> judgedAsPod((Pod) o)));
 
   /**
    * @param workloads every workload to judge, sorted by namespace, kind and name
@@ -85,36 +92,16 @@ final class Inventory {
     List<Workload> workloads = new ArrayList<>();
     Scope scope = new Scope(namespaceSelector, objectSelector,
         namespaceSelector.isEmpty() ? Map.of() : namespaceLabels(client, notes));
-    for (Deployment d : all("deployments", notes, o -> client.apps().deployments().inAnyNamespace().list(o))) {
-      add(scope, workloads, d, "apps/v1", "Deployment", d.getSpec() == null ? null : d.getSpec().getTemplate());
-    }
-    for (StatefulSet s : all("statefulsets", notes, o -> client.apps().statefulSets().inAnyNamespace().list(o))) {
-      add(scope, workloads, s, "apps/v1", "StatefulSet", s.getSpec() == null ? null : s.getSpec().getTemplate());
-    }
-    for (DaemonSet d : all("daemonsets", notes, o -> client.apps().daemonSets().inAnyNamespace().list(o))) {
-      add(scope, workloads, d, "apps/v1", "DaemonSet", d.getSpec() == null ? null : d.getSpec().getTemplate());
-    }
-    for (ReplicaSet r : all("replicasets", notes, o -> client.apps().replicaSets().inAnyNamespace().list(o))) {
-      if (!controlledBy(r, "Deployment")) {
-        add(scope, workloads, r, "apps/v1", "ReplicaSet", r.getSpec() == null ? null : r.getSpec().getTemplate());
-      }
-    }
-    for (ReplicationController r : all("replicationcontrollers", notes, o -> client.replicationControllers().inAnyNamespace().list(o))) {
-      add(scope, workloads, r, "v1", "ReplicationController", r.getSpec() == null ? null : r.getSpec().getTemplate());
-    }
-    for (CronJob c : all("cronjobs", notes, o -> client.batch().v1().cronjobs().inAnyNamespace().list(o))) {
-      var jobTemplate = c.getSpec() == null ? null : c.getSpec().getJobTemplate();
-      add(scope, workloads, c, "batch/v1", "CronJob",
-          jobTemplate == null || jobTemplate.getSpec() == null ? null : jobTemplate.getSpec().getTemplate());
-    }
-    for (Job j : all("jobs", notes, o -> client.batch().v1().jobs().inAnyNamespace().list(o))) {
-      if (!controlledBy(j, "CronJob") && !finished(j)) {
-        add(scope, workloads, j, "batch/v1", "Job", j.getSpec() == null ? null : j.getSpec().getTemplate());
-      }
-    }
-    for (Pod p : all("pods", notes, o -> client.pods().inAnyNamespace().list(o))) {
-      if (judgedAsPod(p)) {
-        addSpec(scope, workloads, p, "v1", "Pod", p.getSpec());
+    for (Audited audited : AUDITED) {
+      WorkloadKind kind = audited.kind();
+      for (HasMetadata object : all(kind.resource(), notes, o -> client.resources(kind.type()).inAnyNamespace().list(o))) {
+        if (audited.judgedItself().test(object) && kind.podSpec(object) != null && object.getMetadata() != null
+            && object.getMetadata().getNamespace() != null) {
+          Workload workload = Workloads.of(object);
+          if (scope.selects(workload)) {
+            workloads.add(workload);
+          }
+        }
       }
     }
     workloads.sort(Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name));
@@ -125,7 +112,7 @@ final class Inventory {
   private static Map<String, Map<String, String>> namespaceLabels(KubernetesClient client, List<String> notes) {
     int before = notes.size();
     Map<String, Map<String, String>> labels = new HashMap<>();
-    for (Namespace namespace : all("namespaces", notes, o -> client.namespaces().list(o))) {
+    for (HasMetadata namespace : all("namespaces", notes, o -> client.namespaces().list(o))) {
       Map<String, String> own = namespace.getMetadata().getLabels();
       labels.put(namespace.getMetadata().getName(), own == null ? Map.of() : own);
     }
@@ -149,10 +136,9 @@ final class Inventory {
       this.namespaceLabels = namespaceLabels;
     }
 
-    boolean selects(HasMetadata object) {
-      String namespace = object.getMetadata().getNamespace();
-      boolean selected = namespaceSelected.computeIfAbsent(namespace, this::namespaceSelected)
-          && objectSelector.matches(object.getMetadata().getLabels());
+    boolean selects(Workload workload) {
+      boolean selected = namespaceSelected.computeIfAbsent(workload.namespace(), this::namespaceSelected)
+          && objectSelector.matches(workload.labels());
       if (!selected) {
         unselected++;
       }
@@ -177,7 +163,7 @@ final class Inventory {
       return false;
     }
     Map<String, String> annotations = pod.getMetadata().getAnnotations();
-    if (annotations != null && annotations.containsKey(MIRROR_POD_ANNOTATION)) {
+    if (annotations != null && annotations.containsKey(Workload.MIRROR_POD_ANNOTATION)) {
       return false;
     }
     return controller(pod) == null || !POD_CONTROLLERS.contains(controller(pod).getKind());
@@ -208,28 +194,14 @@ final class Inventory {
     return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
   }
 
-  private static void add(Scope scope, List<Workload> workloads, HasMetadata object, String apiVersion, String kind,
-      PodTemplateSpec template) {
-    addSpec(scope, workloads, object, apiVersion, kind, template == null ? null : template.getSpec());
-  }
-
-  private static void addSpec(Scope scope, List<Workload> workloads, HasMetadata object, String apiVersion, String kind, PodSpec spec) {
-    var meta = object.getMetadata();
-    if (spec == null || meta == null || meta.getNamespace() == null || !scope.selects(object)) {
-      return;
-    }
-    workloads.add(new Workload(apiVersion, kind, meta.getNamespace(), meta.getName(), meta.getUid(),
-        PodContainers.pullContext(meta.getNamespace(), spec), PodContainers.of(spec)));
-  }
-
   /** Every page of a list; a kind the API refuses or does not serve comes back empty, with a note. */
-  private static <T extends HasMetadata> List<T> all(String resource, List<String> notes,
-      Function<ListOptions, ? extends KubernetesResourceList<T>> page) {
-    List<T> items = new ArrayList<>();
+  private static List<HasMetadata> all(String resource, List<String> notes,
+      Function<ListOptions, ? extends KubernetesResourceList<? extends HasMetadata>> page) {
+    List<HasMetadata> items = new ArrayList<>();
     String next = null;
     try {
       do {
-        KubernetesResourceList<T> list = page.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
+        KubernetesResourceList<? extends HasMetadata> list = page.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
         items.addAll(list.getItems());
         next = list.getMetadata() == null ? null : list.getMetadata().getContinue();
       } while (next != null && !next.isEmpty());

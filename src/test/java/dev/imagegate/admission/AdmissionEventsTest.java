@@ -12,8 +12,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
-import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -39,7 +37,7 @@ class AdmissionEventsTest {
     cluster = MockCluster.withPolicyReports();
     client = cluster.client();
     meters = new SimpleMeterRegistry();
-    events = new AdmissionEvents(true, Duration.ofMinutes(10), () -> client, JSON, meters);
+    events = new AdmissionEvents(true, Duration.ofMinutes(10), () -> client, meters);
   }
 
   @AfterEach
@@ -47,17 +45,17 @@ class AdmissionEventsTest {
     cluster.close();
   }
 
-  private static AdmissionRequest request(HasMetadata object, boolean dryRun) throws Exception {
+  private static AdmissionCall request(HasMetadata object, boolean dryRun) throws Exception {
     String body = Reviews.create(object);
     if (dryRun) {
       body = body.replace("\"dryRun\":false", "\"dryRun\":true");
     }
-    return JSON.readValue(body, AdmissionReview.class).getRequest();
+    return new AdmissionReviews(JSON).read(body.getBytes(StandardCharsets.UTF_8));
   }
 
-  private static Decision decision(AdmissionRequest request, Mode mode, String message) {
+  private static Decision decision(AdmissionCall request, Mode mode, String message) {
     Verdict verdict = new Verdict(List.of(new Finding("web", "nginx:1.27", "run-as-non-root", message, mode)));
-    return new Decision(AdmissionResponses.of(request.getUid(), verdict), verdict, null);
+    return new Decision(AdmissionResponses.of(request.uid(), verdict), verdict, null);
   }
 
   /** A pod as a ReplicaSet creates it: generateName, no name, a controller owner. */
@@ -82,7 +80,7 @@ class AdmissionEventsTest {
   @Test
   void aCrashLoopingControllerGetsOneEventPerIntervalOnItself() throws Exception {
     for (int i = 0; i < 20; i++) {
-      AdmissionRequest request = request(replicaSetPod("web-5d4f8b"), false);
+      AdmissionCall request = request(replicaSetPod("web-5d4f8b"), false);
       events.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     }
     List<Event> written = written();
@@ -102,9 +100,9 @@ class AdmissionEventsTest {
     assertThat(count("suppressed")).isEqualTo(19);
 
     // another workload, and a warning on the same one, are events of their own
-    AdmissionRequest other = request(replicaSetPod("api-7c9d"), false);
+    AdmissionCall other = request(replicaSetPod("api-7c9d"), false);
     events.record(other, decision(other, Mode.ENFORCE, "image runs as root"));
-    AdmissionRequest warned = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall warned = request(replicaSetPod("web-5d4f8b"), false);
     events.record(warned, decision(warned, Mode.WARN, "image runs as root"));
     assertThat(written()).extracting(e -> e.getRegarding().getName() + " " + e.getAction())
         .containsExactlyInAnyOrder("web-5d4f8b Denied", "api-7c9d Denied", "web-5d4f8b Warned");
@@ -112,7 +110,7 @@ class AdmissionEventsTest {
 
   @Test
   void aBarePodIsReportedOnItself() throws Exception {
-    AdmissionRequest request = request(Reviews.pod("web", Reviews.spec(Reviews.container("web", "nginx:1.27"))), false);
+    AdmissionCall request = request(Reviews.pod("web", Reviews.spec(Reviews.container("web", "nginx:1.27"))), false);
     events.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     assertThat(written()).singleElement().satisfies(event -> {
       assertThat(event.getRegarding().getKind()).isEqualTo("Pod");
@@ -124,12 +122,12 @@ class AdmissionEventsTest {
 
   @Test
   void dryRunsAndAllowedOrAuditedAdmissionsWriteNothing() throws Exception {
-    AdmissionRequest dryRun = request(replicaSetPod("web-5d4f8b"), true);
+    AdmissionCall dryRun = request(replicaSetPod("web-5d4f8b"), true);
     events.record(dryRun, decision(dryRun, Mode.ENFORCE, "image runs as root"));
-    AdmissionRequest audited = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall audited = request(replicaSetPod("web-5d4f8b"), false);
     events.record(audited, decision(audited, Mode.AUDIT, "image runs as root"));
-    AdmissionRequest clean = request(replicaSetPod("web-5d4f8b"), false);
-    events.record(clean, new Decision(AdmissionResponses.allow(clean.getUid()), Verdict.CLEAN, null));
+    AdmissionCall clean = request(replicaSetPod("web-5d4f8b"), false);
+    events.record(clean, new Decision(AdmissionResponses.allow(clean.uid()), Verdict.CLEAN, null));
     assertThat(written()).isEmpty();
     assertThat(cluster.writes("/events")).isEmpty();
   }
@@ -138,8 +136,8 @@ class AdmissionEventsTest {
   void switchedOffWritesNothingAndNeedsNoClient() throws Exception {
     AdmissionEvents off = new AdmissionEvents(false, Duration.ofMinutes(10), () -> {
       throw new AssertionError("no client when events are off");
-    }, JSON, meters);
-    AdmissionRequest request = request(replicaSetPod("web-5d4f8b"), false);
+    }, meters);
+    AdmissionCall request = request(replicaSetPod("web-5d4f8b"), false);
     off.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     assertThat(off.drain(Duration.ofSeconds(1))).isTrue();
     assertThat(cluster.writes("/events")).isEmpty();
@@ -147,7 +145,7 @@ class AdmissionEventsTest {
 
   @Test
   void longNotesAreCutUnderTheApiLimitAndNeverHoldSecretValues() throws Exception {
-    AdmissionRequest request = request(new PodBuilder(Reviews.pod("leaky", Reviews.spec(new ContainerBuilder()
+    AdmissionCall request = request(new PodBuilder(Reviews.pod("leaky", Reviews.spec(new ContainerBuilder()
         .withName("app").withImage("acme/leaky:1.0").addNewEnv().withName("DB_PASSWORD").withValue("hunter2-S3cr3t").endEnv()
         .build()))).build(), false);
     List<Finding> findings = new ArrayList<>();
@@ -156,7 +154,7 @@ class AdmissionEventsTest {
           "DB_PASSWORD in pod env looks like a password; reference a Secret (valueFrom.secretKeyRef)", Mode.ENFORCE));
     }
     Verdict verdict = new Verdict(findings);
-    events.record(request, new Decision(AdmissionResponses.of(request.getUid(), verdict), verdict, null));
+    events.record(request, new Decision(AdmissionResponses.of(request.uid(), verdict), verdict, null));
     Event event = written().get(0);
     assertThat(event.getNote().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(1000);
     assertThat(event.getNote()).contains("40 violations").endsWith("…").doesNotContain("hunter2");

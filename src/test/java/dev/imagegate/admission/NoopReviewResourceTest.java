@@ -1,6 +1,7 @@
 package dev.imagegate.admission;
 
 import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -18,5 +19,12 @@ class NoopReviewResourceTest {
   void theProductBuildHasNoNoopEndpoint() {
     given().relaxedHTTPSValidation().contentType("application/json").body("{}")
         .post(noop).then().statusCode(404);
+  }
+
+  /** src/bench/java is compiled only by the Maven profile bench, into target/bench: never onto the product's classpath. */
+  @Test
+  void theProductClassesHoldNoBenchmarkCode() {
+    assertThatThrownBy(() -> Class.forName("dev.imagegate.admission.NoopReviewResource"))
+        .isInstanceOf(ClassNotFoundException.class);
   }
 }

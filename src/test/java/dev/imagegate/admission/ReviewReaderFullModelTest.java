@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.WorkloadKind;
+import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.GroupVersionKind;
-import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import java.io.IOException;
 import java.io.InputStream;
@@ -19,10 +20,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The streaming reader keeps every field the admission path uses: what it and its fallback (the
- * data-bound typed read) make of a real apiserver review (containers to judge, pull context,
- * mirror-pod check, Event target) is exactly what the full fabric8 read makes of it, for every
- * workload kind.
+ * The streaming reader keeps every field imagegate reads: the request and the {@link Workload} it
+ * and its fallback (fabric8's data binder) make of a real apiserver review (containers to judge,
+ * pull context, labels, mirror-pod check, Event target) are exactly what fabric8's full model gives,
+ * for every workload kind.
  */
 class ReviewReaderFullModelTest {
   private final ObjectMapper mapper = new ObjectMapper();
@@ -59,7 +60,7 @@ class ReviewReaderFullModelTest {
     withPlacement(spec);
     byte[] body = mapper.writeValueAsBytes(root);
     sameAsFullRead(body);
-    var containers = PodContainers.of(((Pod) streaming.read(body).getRequest().getObject()).getSpec());
+    var containers = streaming.read(body).object().containers();
     assertThat(containers).allSatisfy(c -> {
       assertThat(c.hostUsers()).isFalse();
       assertThat(c.platforms().constrained()).isTrue();
@@ -99,57 +100,53 @@ class ReviewReaderFullModelTest {
   void mirrorPodAnnotationIsKeptAndOthersAreSkipped() throws Exception {
     ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
     ObjectNode annotations = (ObjectNode) root.path("request").path("object").path("metadata").path("annotations");
-    annotations.put(AdmissionHandler.MIRROR_POD_ANNOTATION, "c0ffee").put("kubectl.kubernetes.io/last-applied-configuration", "{}")
+    annotations.put(Workload.MIRROR_POD_ANNOTATION, "c0ffee").put("kubectl.kubernetes.io/last-applied-configuration", "{}")
         .set("odd", mapper.createObjectNode().put("not", "a string"));
     byte[] body = mapper.writeValueAsBytes(root);
-    Pod pod = (Pod) streaming.read(body).getRequest().getObject();
-    assertThat(pod.getMetadata().getAnnotations()).containsExactly(Map.entry(AdmissionHandler.MIRROR_POD_ANNOTATION, "c0ffee"));
+    Workload pod = streaming.read(body).object();
+    assertThat(pod.annotations()).containsExactly(Map.entry(Workload.MIRROR_POD_ANNOTATION, "c0ffee"));
+    assertThat(pod.isMirrorPod()).isTrue();
   }
 
   @Test
-  void whatNoRuleReadsIsNotBuilt() throws Exception {
-    Pod pod = (Pod) streaming.read(resource("reviews/pod-3-containers.json")).getRequest().getObject();
-    assertThat(pod.getMetadata().getManagedFields()).isEmpty();
-    assertThat(pod.getSpec().getVolumes()).isEmpty();
-    assertThat(pod.getSpec().getTolerations()).isEmpty();
-    assertThat(pod.getSpec().getContainers().get(0).getResources()).isNull();
-    assertThat(pod.getSpec().getContainers().get(0).getReadinessProbe().getHttpGet()).isNull();
-    assertThat(pod.getStatus()).isNull();
-    assertThat(pod.getSpec().getContainers()).allSatisfy(c -> assertThat(c.getAdditionalProperties()).isEmpty());
+  void labelsAndTheControllerAreReadAsTheFullModelReadsThem() throws Exception {
+    ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
+    ObjectNode metadata = (ObjectNode) root.path("request").path("object").path("metadata");
+    metadata.set("labels", mapper.createObjectNode().put("app", "web").put("tier", "front"));
+    var owners = metadata.putArray("ownerReferences");
+    owners.addObject().put("apiVersion", "v1").put("kind", "Node").put("name", "n1").put("uid", "n-uid");
+    owners.addObject().put("apiVersion", "apps/v1").put("kind", "ReplicaSet").put("name", "web-5d4f8b").put("uid", "rs-uid")
+        .put("controller", true).put("blockOwnerDeletion", true);
+    byte[] body = mapper.writeValueAsBytes(root);
+    sameAsFullRead(body);
+    Workload pod = streaming.read(body).object();
+    assertThat(pod.labels()).containsExactly(Map.entry("app", "web"), Map.entry("tier", "front"));
+    assertThat(pod.controller()).isEqualTo(new Workload.Owner("apps/v1", "ReplicaSet", "web-5d4f8b", "rs-uid"));
   }
 
   private void sameAsFullRead(byte[] body) throws Exception {
-    AdmissionReview fast = streaming.read(body);
+    AdmissionCall fast = streaming.read(body);
     assertThat(fast).as("the apiserver's shape is read by the streaming reader").isNotNull();
     sameAsFullRead(body, fast);
-    sameAsFullRead(body, reviews.typed(body));
+    sameAsFullRead(body, reviews.fullModel(body));
   }
 
-  private void sameAsFullRead(byte[] body, AdmissionReview lean) throws Exception {
-    AdmissionReview full = mapper.readValue(body, AdmissionReview.class);
-    var fullRequest = full.getRequest();
-    var leanRequest = lean.getRequest();
-    assertThat(leanRequest.getUid()).isEqualTo(fullRequest.getUid());
-    assertThat(leanRequest.getOperation()).isEqualTo(fullRequest.getOperation());
-    assertThat(leanRequest.getNamespace()).isEqualTo(fullRequest.getNamespace());
-    assertThat(leanRequest.getName()).isEqualTo(fullRequest.getName());
-    assertThat(leanRequest.getDryRun()).isEqualTo(fullRequest.getDryRun());
-    assertThat(leanRequest.getKind()).isEqualTo(fullRequest.getKind());
-    WorkloadKind kind = WorkloadKind.of(fullRequest.getKind()).orElseThrow();
-    HasMetadata fullObject = mapper.convertValue(fullRequest.getObject(), kind.type());
-    HasMetadata leanObject = (HasMetadata) leanRequest.getObject();
-    PodSpec fullSpec = kind.podSpec(fullObject);
-    PodSpec leanSpec = kind.podSpec(leanObject);
-    assertThat(PodContainers.of(fullSpec)).isNotEmpty();
-    assertThat(PodContainers.of(leanSpec)).isEqualTo(PodContainers.of(fullSpec));
-    assertThat(PodContainers.pullContext("ns", leanSpec)).isEqualTo(PodContainers.pullContext("ns", fullSpec));
-    var fullMeta = fullObject.getMetadata();
-    var leanMeta = leanObject.getMetadata();
-    assertThat(leanMeta.getName()).isEqualTo(fullMeta.getName());
-    assertThat(leanMeta.getGenerateName()).isEqualTo(fullMeta.getGenerateName());
-    assertThat(leanMeta.getNamespace()).isEqualTo(fullMeta.getNamespace());
-    assertThat(leanMeta.getUid()).isEqualTo(fullMeta.getUid());
-    assertThat(leanMeta.getOwnerReferences()).isEqualTo(fullMeta.getOwnerReferences());
+  /** The request and its workloads, record for record, as fabric8's full model of the review gives them. */
+  private void sameAsFullRead(byte[] body, AdmissionCall lean) throws Exception {
+    AdmissionRequest full = mapper.readValue(body, AdmissionReview.class).getRequest();
+    assertThat(lean.uid()).isEqualTo(full.getUid());
+    assertThat(lean.operation()).isEqualTo(full.getOperation());
+    assertThat(lean.namespace()).isEqualTo(full.getNamespace());
+    assertThat(lean.name()).isEqualTo(full.getName());
+    assertThat(lean.dryRun()).isEqualTo(Boolean.TRUE.equals(full.getDryRun()));
+    assertThat(lean.kind()).isEqualTo(new AdmissionCall.Kind(full.getKind().getGroup(), full.getKind().getVersion(), full.getKind().getKind()));
+    WorkloadKind kind = WorkloadKind.of(full.getKind().getGroup(), full.getKind().getKind()).orElseThrow();
+    Workload fullObject = Workloads.of(mapper.convertValue(full.getObject(), kind.type()));
+    if (full.getNamespace() != null && !full.getNamespace().isEmpty()) {
+      fullObject = fullObject.inNamespace(full.getNamespace());
+    }
+    assertThat(fullObject.containers()).isNotEmpty();
+    assertThat(lean.object()).isEqualTo(fullObject);
   }
 
   /** {@code metadata} and a pod {@code spec} as an object of {@code kind}, where that kind keeps its pod spec. */
@@ -189,7 +186,7 @@ class ReviewReaderFullModelTest {
   }
 
   private static String kindName(WorkloadKind kind) {
-    return kind.type().getSimpleName();
+    return kind.kind();
   }
 
   private static byte[] resource(String name) throws IOException {

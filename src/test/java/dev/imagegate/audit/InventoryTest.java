@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import dev.imagegate.config.LabelSelector;
 import dev.imagegate.config.LabelSelector.Requirement;
+import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.List;
 import java.util.Map;

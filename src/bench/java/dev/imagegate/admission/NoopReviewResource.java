@@ -1,6 +1,5 @@
 package dev.imagegate.admission;
 
-import io.quarkus.arc.properties.IfBuildProperty;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -15,11 +14,10 @@ import java.util.concurrent.CompletionStage;
  * {@code POST /bench/noop}, in benchmark builds only: takes a review's body exactly as {@code
  * /validate} does (same signature, thread and writer) and answers a fixed "allowed" without reading
  * it. What is left is the floor of any admission on this server — TLS, HTTP, Quarkus REST and the
- * body itself — which {@code bench/warm.sh} measures beside {@code /validate}. Present only when
- * built with {@code -Dimagegate.bench.noop-endpoint=true} (the script builds such a package in
- * {@code target/bench-app}); the product build has no such endpoint.
+ * body itself — which {@code bench/warm.sh} measures beside {@code /validate}. This source set is
+ * compiled only by the Maven profile {@code bench} ({@code -Pbench}, or
+ * {@code -Dimagegate.bench.noop-endpoint=true}), into {@code target/bench}: the product never holds it.
  */
-@IfBuildProperty(name = "imagegate.bench.noop-endpoint", stringValue = "true")
 @Path("/bench/noop")
 public class NoopReviewResource {
   /** Written once: the no-op must cost nothing per request but receiving the body and answering. */

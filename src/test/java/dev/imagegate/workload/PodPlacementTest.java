@@ -1,4 +1,4 @@
-package dev.imagegate.admission;
+package dev.imagegate.workload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.imagegate.admission;
+package dev.imagegate.workload;
 
 import dev.imagegate.rules.PodPlatforms;
 import dev.imagegate.rules.PodPlatforms.Dimension;

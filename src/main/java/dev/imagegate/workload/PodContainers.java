@@ -1,4 +1,4 @@
-package dev.imagegate.admission;
+package dev.imagegate.workload;
 
 import dev.imagegate.image.ParsedReferences;
 import dev.imagegate.registry.PullContext;
@@ -15,19 +15,16 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.SecurityContext;
 import io.fabric8.kubernetes.api.model.WindowsSecurityContextOptions;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
  * Turns a pod spec into the containers the engine judges, with pod-level defaults applied and the
- * platforms the pod can be scheduled to ({@link PodPlacement}). Admission and the background audit
- * both build their contexts here.
+ * platforms the pod can be scheduled to ({@link PodPlacement}), for {@link Workloads}.
  */
-public final class PodContainers {
+final class PodContainers {
   private PodContainers() {}
 
-  public static List<ContainerContext> of(PodSpec spec) {
+  static List<ContainerContext> of(PodSpec spec) {
     List<ContainerContext> containers = new ArrayList<>();
     if (spec == null) {
       return containers;
@@ -49,7 +46,7 @@ public final class PodContainers {
   }
 
   /** What the kubelet would pull this pod's images with: its namespace, service account and pull secret names. */
-  public static PullContext pullContext(String namespace, PodSpec spec) {
+  static PullContext pullContext(String namespace, PodSpec spec) {
     if (spec == null) {
       return new PullContext(namespace, null, List.of());
     }
@@ -60,13 +57,6 @@ public final class PodContainers {
       }
     }
     return new PullContext(namespace, spec.getServiceAccountName(), secrets);
-  }
-
-  /** Every image a pod spec runs, as written: on UPDATE these were already admitted. */
-  public static Set<String> images(PodSpec spec) {
-    Set<String> images = new LinkedHashSet<>();
-    of(spec).forEach(c -> images.add(c.image()));
-    return images;
   }
 
   /** What every container of the pod shares. */
