@@ -17,8 +17,7 @@ import java.util.logging.LogRecord;
  * as is (one JSON line), in batches, from a thread of its own.
  *
  * <p>Performance: a console handler writes and flushes each record on its own, and an asynchronous
- * one also wakes its thread for each: together ~15 µs of CPU per admission, a quarter of a cached
- * admission (docs/benchmarks.md). Here the caller only queues the line, and never wakes a thread:
+ * one also wakes its thread for each: a large part of a cached admission's CPU (docs/benchmarks.md). Here the caller only queues the line, and never wakes a thread:
  * the writer looks at the queue every {@code linger} and writes what it finds in one call, so a
  * line is on stdout at most {@code linger} (plus the write) after its decision; while nothing comes
  * it looks less often, up to {@link #IDLE_POLL} apart. Nothing is dropped: when the queue is full
