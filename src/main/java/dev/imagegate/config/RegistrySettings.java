@@ -89,11 +89,6 @@ public record RegistrySettings(
     return new RegistrySettings(mirrors, insecure, platforms, onError, timeout, dockerConfig, usePullSecrets, caBundles, max, maxRetries);
   }
 
-  /** These settings with another retry budget. */
-  public RegistrySettings withMaxRetries(int retries) {
-    return new RegistrySettings(mirrors, insecure, platforms, onError, timeout, dockerConfig, usePullSecrets, caBundles, maxConcurrentFetchesPerRegistry, retries);
-  }
-
   /** These settings with another timeout. */
   public RegistrySettings withTimeout(Duration newTimeout) {
     return new RegistrySettings(mirrors, insecure, platforms, onError, newTimeout, dockerConfig, usePullSecrets, caBundles, maxConcurrentFetchesPerRegistry, maxRetries);

@@ -35,7 +35,7 @@ final class CredentialChain {
   }
 
   /** Never empty: {@link Principal#ANONYMOUS} alone when there is no credential. */
-  List<Principal> candidates(RegistryEndpoint endpoint, ImageReference ref, PullContext pod) throws FetchProblem {
+  List<Principal> candidates(RegistryEndpoint endpoint, ImageReference ref, PullContext pod) throws ImageFetchException {
     Map<String, Principal> candidates = new LinkedHashMap<>();
     if (pullSecrets != null && pod != null && pod.namespace() != null) {
       for (DockerKeyring.Credential credential : pullSecrets.lookup(pod, keyringImage(endpoint, ref))) {

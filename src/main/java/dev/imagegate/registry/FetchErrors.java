@@ -20,8 +20,8 @@ import java.util.concurrent.TimeoutException;
 import javax.net.ssl.SSLException;
 
 /**
- * Turns whatever a fetch threw or a registry answered into a reason and a short message a person
- * can act on. Messages are composed here from status codes, exception types and the registry's
+ * Turns whatever a fetch threw or a registry answered into an {@link ImageFetchException}: a reason
+ * and a short message a person can act on. Messages are composed here from status codes, exception types and the registry's
  * error text ({@code errors[0].message}, printable ASCII, at most 120 characters): never from an
  * exception's own message, never with a credential or a token.
  */
@@ -29,62 +29,59 @@ final class FetchErrors {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String CHECK_CREDENTIALS = ": check the registry credentials";
 
-  /** A classified failure. */
-  record Classified(ErrorReason reason, String message) {}
-
   private FetchErrors() {}
 
-  static Classified timeout(Deadline deadline) {
-    return new Classified(ErrorReason.TIMEOUT, "timed out after " + deadline.describeBudget());
+  static ImageFetchException timeout(Deadline deadline) {
+    return new ImageFetchException(ErrorReason.TIMEOUT, "timed out after " + deadline.describeBudget());
   }
 
-  static Classified classify(Throwable error, Deadline deadline) {
+  static ImageFetchException classify(Throwable error, Deadline deadline) {
     List<Throwable> chain = chain(error);
-    FetchProblem problem = find(chain, FetchProblem.class);
-    if (problem != null) {
-      return new Classified(problem.reason(), problem.getMessage());
+    ImageFetchException known = find(chain, ImageFetchException.class);
+    if (known != null) {
+      return known;
     }
     if (find(chain, LimitedBodySubscriber.ResponseTooLargeException.class) != null) {
-      return new Classified(ErrorReason.INVALID, "registry response larger than "
+      return new ImageFetchException(ErrorReason.INVALID, "registry response larger than "
           + find(chain, LimitedBodySubscriber.ResponseTooLargeException.class).limit() / (1024 * 1024) + " MiB");
     }
-    Classified transport = transport(chain, deadline);
+    ImageFetchException transport = transport(chain, deadline);
     if (transport != null) {
-      if (find(chain, DistributionClient.TokenServiceException.class) != null && transport.reason() != ErrorReason.TIMEOUT) {
-        return new Classified(transport.reason(), "token service: " + transport.message());
+      if (find(chain, Authenticating.TokenServiceException.class) != null && transport.reason() != ErrorReason.TIMEOUT) {
+        return new ImageFetchException(transport.reason(), "token service: " + transport.detail());
       }
       return transport;
     }
     if (find(chain, JsonProcessingException.class) != null) {
-      return new Classified(ErrorReason.INVALID, "invalid manifest: not a Docker v2.2 or OCI manifest or index");
+      return new ImageFetchException(ErrorReason.INVALID, "invalid manifest: not a Docker v2.2 or OCI manifest or index");
     }
     IOException io = find(chain, IOException.class);
     if (io != null) {
       String what = io.getClass().getSimpleName();
-      return new Classified(ErrorReason.IO, isReset(chain) ? "connection reset by the registry" : "I/O error (" + what + ")");
+      return new ImageFetchException(ErrorReason.IO, isReset(chain) ? "connection reset by the registry" : "I/O error (" + what + ")");
     }
-    return new Classified(ErrorReason.IO, "unexpected error (" + error.getClass().getSimpleName() + ")");
+    return new ImageFetchException(ErrorReason.IO, "unexpected error (" + error.getClass().getSimpleName() + ")");
   }
 
-  static Classified byStatus(int status, String body) {
+  static ImageFetchException byStatus(int status, String body) {
     return byStatus(status, body, null);
   }
 
   /**
    * @param retryAfter the registry's {@code Retry-After} (for a 429 or 503 that was not retried), or null
    */
-  static Classified byStatus(int status, String body, Duration retryAfter) {
+  static ImageFetchException byStatus(int status, String body, Duration retryAfter) {
     String registryMessage = registryMessage(body);
     return switch (status) {
-      case 401 -> new Classified(ErrorReason.UNAUTHORIZED, "unauthorized (HTTP 401)" + CHECK_CREDENTIALS);
-      case 403 -> new Classified(ErrorReason.UNAUTHORIZED, "denied (HTTP 403)" + CHECK_CREDENTIALS);
-      case 404 -> new Classified(ErrorReason.NOT_FOUND, (registryMessage == null ? "not found" : registryMessage) + " (HTTP 404)");
-      case 429 -> new Classified(ErrorReason.RATE_LIMITED, "too many requests (HTTP 429): the registry is rate limiting"
+      case 401 -> new ImageFetchException(ErrorReason.UNAUTHORIZED, "unauthorized (HTTP 401)" + CHECK_CREDENTIALS);
+      case 403 -> new ImageFetchException(ErrorReason.UNAUTHORIZED, "denied (HTTP 403)" + CHECK_CREDENTIALS);
+      case 404 -> new ImageFetchException(ErrorReason.NOT_FOUND, (registryMessage == null ? "not found" : registryMessage) + " (HTTP 404)");
+      case 429 -> new ImageFetchException(ErrorReason.RATE_LIMITED, "too many requests (HTTP 429): the registry is rate limiting"
           + (retryAfter == null ? "" : " and asks to wait " + seconds(retryAfter) + ", more than the deadline left"));
       default -> status >= 500
-          ? new Classified(ErrorReason.IO, "registry error (HTTP " + status + ")"
+          ? new ImageFetchException(ErrorReason.IO, "registry error (HTTP " + status + ")"
               + (status == 503 && retryAfter != null ? ": unavailable for " + seconds(retryAfter) + ", more than the deadline left" : ""))
-          : new Classified(ErrorReason.INVALID, (registryMessage == null ? "request refused" : registryMessage) + " (HTTP " + status + ")");
+          : new ImageFetchException(ErrorReason.INVALID, (registryMessage == null ? "request refused" : registryMessage) + " (HTTP " + status + ")");
     };
   }
 
@@ -94,25 +91,25 @@ final class FetchErrors {
   }
 
   /** TLS, timeouts and connection failures; null when the chain has none. */
-  private static Classified transport(List<Throwable> chain, Deadline deadline) {
+  private static ImageFetchException transport(List<Throwable> chain, Deadline deadline) {
     SSLException tls = find(chain, SSLException.class);
     CertificateException certificate = find(chain, CertificateException.class);
     if (certificate != null) {
       String text = String.valueOf(certificate.getMessage()).toLowerCase(Locale.ROOT);
       if (text.contains("no subject alternative") || text.contains("no name matching")) {
-        return new Classified(ErrorReason.TLS, "TLS certificate does not match the host name");
+        return new ImageFetchException(ErrorReason.TLS, "TLS certificate does not match the host name");
       }
-      return new Classified(ErrorReason.TLS, "TLS certificate not trusted");
+      return new ImageFetchException(ErrorReason.TLS, "TLS certificate not trusted");
     }
     if (find(chain, CertPathValidatorException.class) != null) {
-      return new Classified(ErrorReason.TLS, "TLS certificate not trusted");
+      return new ImageFetchException(ErrorReason.TLS, "TLS certificate not trusted");
     }
     if (tls != null) {
       String text = String.valueOf(tls.getMessage());
       if (text.contains("Unsupported or unrecognized SSL message")) {
-        return new Classified(ErrorReason.TLS, "TLS handshake failed: the server does not speak TLS (plain-HTTP registries go under registries.insecure)");
+        return new ImageFetchException(ErrorReason.TLS, "TLS handshake failed: the server does not speak TLS (plain-HTTP registries go under registries.insecure)");
       }
-      return new Classified(ErrorReason.TLS, "TLS handshake failed");
+      return new ImageFetchException(ErrorReason.TLS, "TLS handshake failed");
     }
     if (deadline.expired()
         || find(chain, HttpTimeoutException.class) != null
@@ -122,13 +119,13 @@ final class FetchErrors {
       return timeout(deadline);
     }
     if (find(chain, UnknownHostException.class) != null) {
-      return new Classified(ErrorReason.IO, "unknown host");
+      return new ImageFetchException(ErrorReason.IO, "unknown host");
     }
     if (find(chain, NoRouteToHostException.class) != null) {
-      return new Classified(ErrorReason.IO, "no route to host");
+      return new ImageFetchException(ErrorReason.IO, "no route to host");
     }
     if (find(chain, ConnectException.class) != null) {
-      return new Classified(ErrorReason.IO, "connection refused");
+      return new ImageFetchException(ErrorReason.IO, "connection refused");
     }
     return null;
   }

@@ -86,7 +86,7 @@ final class ImageCache {
   }
 
   /** A background re-check of a tag that failed, and when. */
-  private record FailedRecheck(FetchErrors.Classified failure, long atNanos) {}
+  private record FailedRecheck(ImageFetchException failure, long atNanos) {}
 
   /**
    * Facts confirmed earlier, within {@code cache.staleIfError}: what to judge on when the re-check
@@ -98,7 +98,7 @@ final class ImageCache {
    *     (within {@code errorTtl} plus the time the next re-check takes), or null
    * @param reader the principal the registry last let in (an index's children are read as it)
    */
-  record Stale(FetchedImage image, Duration age, TagEntry entry, FetchErrors.Classified knownFailure, Principal reader) {}
+  record Stale(FetchedImage image, Duration age, TagEntry entry, ImageFetchException knownFailure, Principal reader) {}
 
   /**
    * The outcome of a look-up: a hit, or what to ask the registry for.
@@ -124,7 +124,7 @@ final class ImageCache {
   private final Cache<TagKey, TagEntry> tags;
   /** When the registry last let the principal in. */
   private final Cache<AccessKey, Long> access;
-  private final Cache<Object, FetchErrors.Classified> errors;
+  private final Cache<Object, ImageFetchException> errors;
   private final long tagTtlNanos;
   private final long staleIfErrorNanos;
   private final long failureMemoryNanos;
@@ -225,7 +225,7 @@ final class ImageCache {
       return null;
     }
     FailedRecheck failed = entry.failure;
-    FetchErrors.Classified known = failed != null && now - failed.atNanos() < failureMemoryNanos ? failed.failure() : null;
+    ImageFetchException known = failed != null && now - failed.atNanos() < failureMemoryNanos ? failed.failure() : null;
     return new Stale(image, Duration.ofNanos(age), entry, known, entry.principal);
   }
 
@@ -285,18 +285,18 @@ final class ImageCache {
   }
 
   /** A background re-check of the entry's tag failed: admissions know it without asking again. */
-  void recheckFailed(TagEntry entry, FetchErrors.Classified failure) {
+  void recheckFailed(TagEntry entry, ImageFetchException failure) {
     entry.failure = new FailedRecheck(failure, ticker.read());
   }
 
   /** A failure remembered for {@code key} within {@code cache.errorTtl}, or null; counted as an error-cache request. */
-  FetchErrors.Classified error(Object key) {
-    FetchErrors.Classified failure = errors.getIfPresent(key);
+  ImageFetchException error(Object key) {
+    ImageFetchException failure = errors.getIfPresent(key);
     metrics.cache(RegistryMetrics.ERROR_CACHE, failure != null);
     return failure;
   }
 
-  void rememberError(Object key, FetchErrors.Classified failure) {
+  void rememberError(Object key, ImageFetchException failure) {
     errors.put(key, failure);
   }
 

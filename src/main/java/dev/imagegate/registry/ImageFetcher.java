@@ -39,14 +39,14 @@ final class ImageFetcher {
    * @param known what is already known for a manifest digest (null if nothing)
    */
   Result fetch(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, String qualifier, boolean headFirst,
-      Deadline deadline, Function<String, FetchedImage> known) throws IOException, FetchProblem {
+      Deadline deadline, Function<String, FetchedImage> known) throws IOException, ImageFetchException {
     RetryBudget retries = new RetryBudget(maxRetries);
-    FetchProblem refused = null;
+    ImageFetchException refused = null;
     for (Principal principal : candidates) {
       FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), principal, deadline, retries);
       try {
         return new Result(fetchAs(ctx, qualifier, headFirst, known), principal);
-      } catch (FetchProblem e) {
+      } catch (ImageFetchException e) {
         if (e.reason() != ErrorReason.UNAUTHORIZED) {
           throw e;
         }
@@ -58,21 +58,21 @@ final class ImageFetcher {
 
   /** The facts of one child of an image index: its manifest, then its config, as {@code reader}. */
   ImageFacts child(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry, Deadline deadline)
-      throws IOException, FetchProblem {
+      throws IOException, ImageFetchException {
     FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), reader, deadline, new RetryBudget(maxRetries));
     RegistryHttp.Response response = manifest(ctx, entry.digest());
     if (!Manifests.matches(entry.digest(), response.body())) {
-      throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
+      throw new ImageFetchException(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
     }
     Manifests.Parsed parsed = Manifests.parse(response.body(), response.header("Content-Type"));
     if (!(parsed instanceof Manifests.Image image)) {
-      throw new FetchProblem(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
+      throw new ImageFetchException(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
     }
     return facts(ctx, image.configDigest(), entry);
   }
 
   private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, FetchedImage> known)
-      throws IOException, FetchProblem {
+      throws IOException, ImageFetchException {
     String ask = qualifier;
     if (headFirst) {
       RegistryHttp.Response head = client.headManifest(ctx, qualifier);
@@ -86,7 +86,7 @@ final class ImageFetcher {
           ask = digest; // the tag cannot move between this HEAD and the GET
         }
       } else if (!fallBackToGet(head.status())) {
-        throw problem(head, "manifest");
+        throw problem(head);
       }
     }
     RegistryHttp.Response top = manifest(ctx, ask);
@@ -94,7 +94,7 @@ final class ImageFetcher {
     String digest;
     if (Manifests.isDigest(ask)) {
       if (!Manifests.matches(ask, body)) {
-        throw new FetchProblem(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + ask);
+        throw new ImageFetchException(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + ask);
       }
       digest = ask;
     } else {
@@ -111,38 +111,38 @@ final class ImageFetcher {
     return FetchedImage.index(digest, PlatformSelector.select(((Manifests.Index) parsed).entries()));
   }
 
-  private RegistryHttp.Response manifest(FetchContext ctx, String reference) throws IOException, FetchProblem {
+  private RegistryHttp.Response manifest(FetchContext ctx, String reference) throws IOException, ImageFetchException {
     RegistryHttp.Response response;
     try {
       response = client.getManifest(ctx, reference);
     } catch (LimitedBodySubscriber.ResponseTooLargeException e) {
-      throw new FetchProblem(ErrorReason.INVALID, "manifest larger than " + mib(e.limit()) + " (the OCI distribution spec's limit)");
+      throw new ImageFetchException(ErrorReason.INVALID, "manifest larger than " + mib(e.limit()) + " (the OCI distribution spec's limit)");
     }
     if (!success(response.status())) {
-      throw problem(response, "manifest");
+      throw problem(response);
     }
     return response;
   }
 
-  private ImageFacts facts(FetchContext ctx, String configDigest, IndexEntry entry) throws IOException, FetchProblem {
+  private ImageFacts facts(FetchContext ctx, String configDigest, IndexEntry entry) throws IOException, ImageFetchException {
     RegistryHttp.Response response;
     try {
       response = client.getBlob(ctx, configDigest);
     } catch (LimitedBodySubscriber.ResponseTooLargeException e) {
-      throw new FetchProblem(ErrorReason.INVALID, "image config larger than " + mib(e.limit()));
+      throw new ImageFetchException(ErrorReason.INVALID, "image config larger than " + mib(e.limit()));
     }
     if (!success(response.status())) {
-      throw problem(response, "config");
+      throw problem(response);
     }
     byte[] config = response.body();
     if (!Manifests.matches(configDigest, config)) {
-      throw new FetchProblem(ErrorReason.INVALID, "the registry sent a config blob whose digest does not match " + configDigest);
+      throw new ImageFetchException(ErrorReason.INVALID, "the registry sent a config blob whose digest does not match " + configDigest);
     }
     String platform = platformOf(config, entry);
     try {
       return ImageConfigParser.parse(platform, configDigest, config);
     } catch (IOException e) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
     }
   }
 
@@ -155,10 +155,9 @@ final class ImageFetcher {
     return status >= 400 && status < 500 && status != 401 && status != 403 && status != 429;
   }
 
-  private static FetchProblem problem(RegistryHttp.Response response, String what) {
+  private static ImageFetchException problem(RegistryHttp.Response response) {
     String body = response.body().length == 0 ? null : new String(response.body(), StandardCharsets.UTF_8);
-    FetchErrors.Classified failure = FetchErrors.byStatus(response.status(), body, RetryBudget.retryAfter(response.header("Retry-After")));
-    return new FetchProblem(failure.reason(), failure.message());
+    return FetchErrors.byStatus(response.status(), body, RetryBudget.retryAfter(response.header("Retry-After")));
   }
 
   private static String mib(int bytes) {

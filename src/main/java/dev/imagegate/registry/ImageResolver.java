@@ -76,7 +76,6 @@ public class ImageResolver implements AutoCloseable {
   private final SingleFlight<ChildKey, ImageFacts> children = new SingleFlight<>();
   private final ThreadPoolExecutor executor;
   private final ScheduledThreadPoolExecutor deadlines;
-  private final RegistryHttp http;
 
   /**
    * One fetch target: the same image asked for the same way with the same credentials to try.
@@ -87,34 +86,16 @@ public class ImageResolver implements AutoCloseable {
   @Inject
   public ImageResolver(ImagegateConfig config, MeterRegistry meters, Instance<KubernetesClient> kubernetes) {
     this(config.registries(), config.cache(), meters, defaultTls(),
-        config.registries().usePullSecrets() ? new KubernetesPullSecrets(kubernetes.get()) : null);
+        config.registries().usePullSecrets() ? new KubernetesPullSecrets(kubernetes.get()) : null, Ticker.systemTicker());
   }
 
   /**
-   * For use without CDI (tests, tools); no pull secrets.
-   *
-   * @param tls trust for HTTPS registries without a {@code registries.caBundles} entry (e.g. a test
-   *     CA); the JVM default honours {@code javax.net.ssl.trustStore}
-   */
-  public ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls) {
-    this(registries, cacheSettings, meters, tls, null);
-  }
-
-  /** Default for the plain constructor: the JVM's trust store. */
-  public ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters) {
-    this(registries, cacheSettings, meters, defaultTls(), null);
-  }
-
-  /**
+   * @param tls trust for HTTPS registries without a {@code registries.caBundles} entry; the JVM
+   *     default honours {@code javax.net.ssl.trustStore}
    * @param pullSecrets where pods' pull secrets come from; used only when
    *     {@code registries.usePullSecrets} is on (it is closed with the resolver)
+   * @param ticker the clock the caches' ages are read from
    */
-  public ImageResolver(
-      RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls, PullSecretSource pullSecrets) {
-    this(registries, cacheSettings, meters, tls, pullSecrets, Ticker.systemTicker());
-  }
-
-  /** @param ticker the clock the caches' ages are read from (a test's, to age them at will) */
   ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls,
       PullSecretSource pullSecrets, Ticker ticker) {
     Objects.requireNonNull(registries, "registries");
@@ -132,8 +113,8 @@ public class ImageResolver implements AutoCloseable {
     if (!registries.usePullSecrets() && pullSecrets != null) {
       pullSecrets.close();
     }
-    this.http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout(), registries.maxConcurrentFetchesPerRegistry());
-    this.fetcher = new ImageFetcher(new DistributionClient(http, metrics), registries.maxRetries());
+    RegistryHttp http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout());
+    this.fetcher = new ImageFetcher(DistributionClient.over(http, registries.maxConcurrentFetchesPerRegistry(), metrics), registries.maxRetries());
     this.executor =
         new ThreadPoolExecutor(
             FETCH_THREADS, FETCH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(FETCH_QUEUE), daemonThreads("imagegate-registry-"));
@@ -187,7 +168,7 @@ public class ImageResolver implements AutoCloseable {
     List<Principal> candidates;
     try {
       candidates = credentials.candidates(endpoint, ref, pod);
-    } catch (FetchProblem e) {
+    } catch (ImageFetchException e) {
       return CompletableFuture.failedFuture(fetchException(ref, e));
     }
     CompletableFuture<Found> found = find(ref, endpoint, candidates, deadline);
@@ -210,7 +191,7 @@ public class ImageResolver implements AutoCloseable {
     }
     FlightKey key = new FlightKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), lookup.qualifier(), lookup.headFirst(),
         candidates.stream().map(Principal::id).toList());
-    FetchErrors.Classified remembered = cache.error(key);
+    ImageFetchException remembered = cache.error(key);
     if (remembered != null) {
       return remembered(ref, remembered, stale);
     }
@@ -248,13 +229,13 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /** A failure remembered within {@code errorTtl}: the stale facts when it was transient and there are some, else the failure. */
-  private CompletableFuture<Found> remembered(ImageReference ref, FetchErrors.Classified failure, ImageCache.Stale stale) {
+  private CompletableFuture<Found> remembered(ImageReference ref, ImageFetchException failure, ImageCache.Stale stale) {
     if (stale != null && failure.reason().isTransient()) {
       Found image = staleImage(ref, stale, failure.reason());
       countStale(image);
       return CompletableFuture.completedFuture(image);
     }
-    return CompletableFuture.failedFuture(new ImageFetchException(failure.reason(), ImageNames.display(ref) + ": " + failure.message()));
+    return CompletableFuture.failedFuture(failure.forImage(ImageNames.display(ref)));
   }
 
   /**
@@ -288,22 +269,19 @@ public class ImageResolver implements AutoCloseable {
 
   /** A caller who joined a running fetch still gets its answer by its own deadline. */
   private void bound(CompletableFuture<?> mine, ImageReference ref, Deadline deadline) {
-    FetchErrors.Classified timedOut = FetchErrors.timeout(deadline);
+    ImageFetchException timedOut = FetchErrors.timeout(deadline);
     ScheduledFuture<?> alarm = deadlines.schedule(
-        () -> mine.completeExceptionally(new ImageFetchException(timedOut.reason(), ImageNames.display(ref) + ": " + timedOut.message())),
+        () -> mine.completeExceptionally(timedOut.forImage(ImageNames.display(ref))),
         deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
     mine.whenComplete((image, error) -> alarm.cancel(false));
   }
 
   private static ImageFetchException fetchException(ImageReference ref, Throwable error) {
     Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-    if (cause instanceof ImageFetchException named) {
-      return named;
-    }
-    if (cause instanceof FetchProblem problem) {
-      return new ImageFetchException(problem.reason(), ImageNames.display(ref) + ": " + problem.getMessage());
-    }
-    return new ImageFetchException(ErrorReason.IO, ImageNames.display(ref) + ": unexpected error (" + cause.getClass().getSimpleName() + ")");
+    ImageFetchException failure = cause instanceof ImageFetchException known
+        ? known
+        : new ImageFetchException(ErrorReason.IO, "unexpected error (" + cause.getClass().getSimpleName() + ")");
+    return failure.forImage(ImageNames.display(ref));
   }
 
   private static ResolvedImage resolved(ImageReference ref, Found found, List<ImageFacts> children) {
@@ -401,12 +379,12 @@ public class ImageResolver implements AutoCloseable {
         }
       });
     } catch (RejectedExecutionException e) {
-      failChild(ref, future, new FetchErrors.Classified(ErrorReason.IO, "too many registry fetches waiting"), startedAt);
+      failChild(ref, future, new ImageFetchException(ErrorReason.IO, "too many registry fetches waiting"), startedAt);
     }
   }
 
-  private void failChild(ImageReference ref, CompletableFuture<ImageFacts> future, FetchErrors.Classified failure, long startedAt) {
-    if (future.completeExceptionally(new FetchProblem(failure.reason(), failure.message()))) {
+  private void failChild(ImageReference ref, CompletableFuture<ImageFacts> future, ImageFetchException failure, long startedAt) {
+    if (future.completeExceptionally(failure)) {
       metrics.fetchFailed(ref.registry(), failure.reason(), Duration.ofNanos(System.nanoTime() - startedAt));
     }
   }
@@ -418,7 +396,7 @@ public class ImageResolver implements AutoCloseable {
     try {
       executor.execute(() -> run(flight));
     } catch (RejectedExecutionException e) {
-      fail(flight, new FetchErrors.Classified(ErrorReason.IO, "too many registry fetches waiting"), false);
+      fail(flight, new ImageFetchException(ErrorReason.IO, "too many registry fetches waiting"), false);
     }
   }
 
@@ -441,9 +419,9 @@ public class ImageResolver implements AutoCloseable {
         flight.future.complete(result);
       }
     } catch (Exception | Error e) {
-      FetchErrors.Classified failure = FetchErrors.classify(e, flight.deadline);
+      ImageFetchException failure = FetchErrors.classify(e, flight.deadline);
       if (LOG.isDebugEnabled()) {
-        LOG.debugf("%s: %s [%s]", ImageNames.display(flight.ref), failure.message(), FetchErrors.describe(e));
+        LOG.debugf("%s: %s [%s]", ImageNames.display(flight.ref), failure.detail(), FetchErrors.describe(e));
       }
       fail(flight, failure);
       if (e instanceof Error error) {
@@ -483,7 +461,7 @@ public class ImageResolver implements AutoCloseable {
             readChildrenUsedBefore(ref, endpoint, entry.digest, result);
             return;
           }
-          FetchErrors.Classified failure = FetchErrors.classify(error, Deadline.after(timeout));
+          ImageFetchException failure = FetchErrors.classify(error, Deadline.after(timeout));
           if (cache.current(entry)) {
             cache.recheckFailed(entry, failure);
             if (failure.reason().isTransient()) {
@@ -521,18 +499,18 @@ public class ImageResolver implements AutoCloseable {
     return tagTtl.minus(tagTtl.dividedBy(5));
   }
 
-  private void fail(Flight flight, FetchErrors.Classified failure) {
+  private void fail(Flight flight, ImageFetchException failure) {
     // A timeout because this caller's admission had little time left says nothing about the registry.
     fail(flight, failure, !(failure.reason() == ErrorReason.TIMEOUT && flight.callerBound));
   }
 
-  private void fail(Flight flight, FetchErrors.Classified failure, boolean remember) {
+  private void fail(Flight flight, ImageFetchException failure, boolean remember) {
     if (flight.settle()) {
       if (remember) {
         cache.rememberError(flight.key, failure);
       }
       metrics.fetchFailed(flight.ref.registry(), failure.reason(), flight.elapsed());
-      flight.future.completeExceptionally(new FetchProblem(failure.reason(), failure.message()));
+      flight.future.completeExceptionally(failure);
     }
   }
 
@@ -570,11 +548,6 @@ public class ImageResolver implements AutoCloseable {
     Duration elapsed() {
       return Duration.ofNanos(System.nanoTime() - started);
     }
-  }
-
-  /** Requests in flight to {@code host[:port]} right now (for tests of the per-registry bound). */
-  int requestsInFlight(String hostPort) {
-    return http.inFlight(hostPort);
   }
 
   /** Stops the registry threads (fetches still running fail) and the pull-secret informers. */

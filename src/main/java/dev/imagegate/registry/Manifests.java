@@ -45,22 +45,22 @@ final class Manifests {
   /**
    * @param contentType the response's {@code Content-Type}, used when the document names no media type
    */
-  static Parsed parse(byte[] body, String contentType) throws FetchProblem {
+  static Parsed parse(byte[] body, String contentType) throws ImageFetchException {
     JsonNode root;
     try {
       root = JSON.readTree(body);
     } catch (IOException e) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid manifest: not JSON");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: not JSON");
     }
     if (root == null || !root.isObject()) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid manifest: not a JSON object");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: not a JSON object");
     }
     String mediaType = text(root, "mediaType");
     if (mediaType == null) {
       mediaType = contentType == null ? null : contentType.split(";", 2)[0].trim().toLowerCase(Locale.ROOT);
     }
     if (root.path("schemaVersion").asInt(2) == 1 || DOCKER_SCHEMA1.equals(mediaType) || DOCKER_SCHEMA1_SIGNED.equals(mediaType)) {
-      throw new FetchProblem(ErrorReason.INVALID, "Docker schema 1 manifests are not supported");
+      throw new ImageFetchException(ErrorReason.INVALID, "Docker schema 1 manifests are not supported");
     }
     boolean index = in(INDEX_TYPES, mediaType) || (!in(IMAGE_TYPES, mediaType) && root.path("manifests").isArray());
     if (index) {
@@ -69,32 +69,32 @@ final class Manifests {
     JsonNode config = root.path("config");
     if (!config.isObject()) {
       if (mediaType != null && !in(IMAGE_TYPES, mediaType)) {
-        throw new FetchProblem(ErrorReason.INVALID, "not an image manifest or index (media type " + printable(mediaType) + ")");
+        throw new ImageFetchException(ErrorReason.INVALID, "not an image manifest or index (media type " + printable(mediaType) + ")");
       }
-      throw new FetchProblem(ErrorReason.INVALID, "invalid manifest: no config");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config");
     }
     String configDigest = text(config, "digest");
     if (configDigest == null || !DIGEST.matcher(configDigest).matches()) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid manifest: no config digest");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config digest");
     }
     String configType = text(config, "mediaType");
     if (configType != null && !CONFIG_TYPES.contains(configType.toLowerCase(Locale.ROOT))) {
       String artifact = text(root, "artifactType");
-      throw new FetchProblem(ErrorReason.INVALID, "not a container image: an artifact of type "
+      throw new ImageFetchException(ErrorReason.INVALID, "not a container image: an artifact of type "
           + printable(artifact != null ? artifact : configType));
     }
     return new Image(configDigest);
   }
 
-  private static List<IndexEntry> entries(JsonNode manifests) throws FetchProblem {
+  private static List<IndexEntry> entries(JsonNode manifests) throws ImageFetchException {
     if (!manifests.isArray()) {
-      throw new FetchProblem(ErrorReason.INVALID, "invalid image index: no manifests");
+      throw new ImageFetchException(ErrorReason.INVALID, "invalid image index: no manifests");
     }
     List<IndexEntry> entries = new ArrayList<>();
     for (JsonNode entry : manifests) {
       String digest = entry.isObject() ? text(entry, "digest") : null;
       if (digest == null || !DIGEST.matcher(digest).matches()) {
-        throw new FetchProblem(ErrorReason.INVALID, "invalid image index: an entry has no valid digest");
+        throw new ImageFetchException(ErrorReason.INVALID, "invalid image index: an entry has no valid digest");
       }
       JsonNode platform = entry.path("platform");
       Map<String, String> annotations = new LinkedHashMap<>();

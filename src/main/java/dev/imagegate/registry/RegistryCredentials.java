@@ -34,7 +34,7 @@ final class RegistryCredentials {
   }
 
   /** The credential for {@code host}, or empty for anonymous access. */
-  Optional<Credential> forHost(String host) throws FetchProblem {
+  Optional<Credential> forHost(String host) throws ImageFetchException {
     if (dockerConfig == null) {
       return Optional.empty();
     }
@@ -47,15 +47,15 @@ final class RegistryCredentials {
     return read;
   }
 
-  private Optional<Credential> read(String host) throws FetchProblem {
+  private Optional<Credential> read(String host) throws ImageFetchException {
     try {
       return DockerConfigCredentialRetriever.create(host, dockerConfig).retrieve(logger);
     } catch (JsonProcessingException e) {
       // The parser's own message may quote the file, secrets included: only say where.
       String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr();
-      throw new FetchProblem(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig + ": malformed JSON" + where);
+      throw new ImageFetchException(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig + ": malformed JSON" + where);
     } catch (IOException | RuntimeException e) {
-      throw new FetchProblem(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig);
+      throw new ImageFetchException(ErrorReason.INVALID, "cannot read registry credentials from " + dockerConfig);
     }
   }
 }

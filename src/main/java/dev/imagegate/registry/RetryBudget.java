@@ -63,11 +63,6 @@ final class RetryBudget {
     return true;
   }
 
-  /** Whether any retry is left. */
-  boolean hasRetries() {
-    return left.get() > 0;
-  }
-
   int used() {
     return used.get();
   }

@@ -68,8 +68,4 @@ final class TokenCache {
   void invalidate(Key key, Token token) {
     tokens.asMap().remove(key, token);
   }
-
-  long size() {
-    return tokens.estimatedSize();
-  }
 }

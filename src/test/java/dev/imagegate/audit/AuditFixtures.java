@@ -4,6 +4,7 @@ import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.registry.ImageResolver;
+import dev.imagegate.registry.RegistryTesting;
 import dev.imagegate.rules.DisallowLatestTagRule;
 import dev.imagegate.rules.NoSecretsInEnvRule;
 import dev.imagegate.rules.RequireHealthcheckRule;
@@ -14,7 +15,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodSpecBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.List;
 
 /**
@@ -37,7 +37,7 @@ final class AuditFixtures implements AutoCloseable {
           insecure: ["%1$s"]
           timeout: 3s
         """.formatted(registry.hostPort()) + extraYaml);
-    this.resolver = new ImageResolver(config.registries(), config.cache(), new SimpleMeterRegistry());
+    this.resolver = RegistryTesting.resolver(config.registries()).cache(config.cache()).build();
     this.engine = new PolicyEngine(config, List.of(new RunAsNonRootRule(config), new RequireHealthcheckRule(config),
         new DisallowLatestTagRule(config), new NoSecretsInEnvRule(config)), resolver::resolve);
   }

@@ -13,6 +13,7 @@ import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.registry.ImageResolver;
+import dev.imagegate.registry.RegistryTesting;
 import dev.imagegate.rules.DisallowLatestTagRule;
 import dev.imagegate.rules.NoSecretsInEnvRule;
 import dev.imagegate.rules.RequireHealthcheckRule;
@@ -95,7 +96,7 @@ class ChartAuditScopeTest {
   @Test
   void auditSkipsWhatTheWebhookIsNeverCalledForAndJudgesTheRest() throws Exception {
     try (MockCluster cluster = MockCluster.withoutPolicyReports();
-        ImageResolver resolver = new ImageResolver(config.registries(), config.cache(), new SimpleMeterRegistry())) {
+        ImageResolver resolver = RegistryTesting.resolver(config.registries()).cache(config.cache()).build()) {
       KubernetesClient client = cluster.client();
       // Namespaces as the apiserver keeps them: each with its name as the label kubernetes.io/metadata.name.
       namespace(cluster, "kube-system", Map.of());

@@ -8,7 +8,6 @@ import static dev.imagegate.registry.RegistryTesting.withDockerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.tools.jib.api.Credential;
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.RegistryAccessLog;
@@ -64,12 +63,12 @@ class BearerTokenRegistryTest {
   }
 
   private static ImageResolver hubLikeResolver(Path dockerConfig, SimpleMeterRegistry meters) {
-    return new ImageResolver(withDockerConfig(RegistrySettings.defaults(), dockerConfig), CacheSettings.defaults(), meters, ca.clientContext());
+    return RegistryTesting.resolver(withDockerConfig(RegistrySettings.defaults(), dockerConfig)).meters(meters).tls(ca.clientContext()).build();
   }
 
   private static ImageResolver privateResolver(Path dockerConfig) {
     RegistrySettings insecure = new RegistrySettings(null, List.of(privateRegistry.hostPort()), null, null, Duration.ofSeconds(8), null);
-    return new ImageResolver(withDockerConfig(insecure, dockerConfig), CacheSettings.defaults(), new SimpleMeterRegistry(), ca.clientContext());
+    return RegistryTesting.resolver(withDockerConfig(insecure, dockerConfig)).tls(ca.clientContext()).build();
   }
 
   @Test

@@ -1,13 +1,11 @@
 package dev.imagegate.registry;
 
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.RegistryAccessLog;
 import dev.imagegate.testing.TestCa;
 import dev.imagegate.testing.TestImages;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -75,7 +73,7 @@ public final class ColdPathBenchmark {
         ? RegistrySettings.defaults()
         : new RegistrySettings(null, List.of(registry.hostPort()), null, null, Duration.ofSeconds(8), null);
     SSLContext trust = registry.tls() ? registry.clientTls() : SSLContext.getDefault();
-    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry(), trust)) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings).tls(trust).build()) {
       for (TestImages.Pushed image : warmUp) {
         resolver.resolve(reference(registry, image)).get(10, TimeUnit.SECONDS);
       }

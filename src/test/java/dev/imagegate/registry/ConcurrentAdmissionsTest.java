@@ -3,7 +3,6 @@ package dev.imagegate.registry;
 import static dev.imagegate.registry.RegistryTesting.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.policy.ImageSource;
@@ -18,7 +17,6 @@ import dev.imagegate.rules.PodPlatforms.Requirement;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.RegistryAccessLog;
 import dev.imagegate.testing.TestImages;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +35,7 @@ class ConcurrentAdmissionsTest {
   @Test
   void hundredConcurrentAdmissionsOfOneUncachedImageMakeOneManifestAndOneConfigRequest() throws Exception {
     try (LocalRegistry registry = LocalRegistry.startPlain("rollout");
-        ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(registry.hostPort()), CacheSettings.defaults(), new SimpleMeterRegistry())) {
+        ImageResolver resolver = RegistryTesting.resolver(RegistryTesting.insecure(registry.hostPort())).build()) {
       TestImages.in(registry).push("team/web", "2.1", TestImages.nginx());
       RegistryAccessLog log = registry.accessLog();
       log.reset();
@@ -72,7 +70,7 @@ class ConcurrentAdmissionsTest {
   @Test
   void hundredConcurrentAdmissionsOfAnUncachedIndexReadOnlyTheChildrenTheirPodsNeed() throws Exception {
     try (LocalRegistry registry = LocalRegistry.startPlain("rollout-index");
-        ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(registry.hostPort()), CacheSettings.defaults(), new SimpleMeterRegistry())) {
+        ImageResolver resolver = RegistryTesting.resolver(RegistryTesting.insecure(registry.hostPort())).build()) {
       TestImages.PushedIndex index = TestImages.in(registry).pushIndex("team/multi", "2.1", TestImages.Format.OCI, true,
           TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8"), TestImages.nginx().platform("linux/ppc64le"),
           TestImages.nginx().platform("linux/s390x"), TestImages.nginx().user("ContainerUser").windows("10.0.20348.2227"));

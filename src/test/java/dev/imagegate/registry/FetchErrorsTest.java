@@ -16,13 +16,13 @@ class FetchErrorsTest {
   @Test
   void statusCodesBecomeReasons() {
     assertThat(FetchErrors.byStatus(404, "{\"errors\":[{\"code\":\"MANIFEST_UNKNOWN\",\"message\":\"manifest unknown\"}]}"))
-        .isEqualTo(new FetchErrors.Classified(ErrorReason.NOT_FOUND, "manifest unknown (HTTP 404)"));
-    assertThat(FetchErrors.byStatus(404, null)).isEqualTo(new FetchErrors.Classified(ErrorReason.NOT_FOUND, "not found (HTTP 404)"));
-    assertThat(FetchErrors.byStatus(401, "{}").message()).isEqualTo("unauthorized (HTTP 401): check the registry credentials");
+        .extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.NOT_FOUND, "manifest unknown (HTTP 404)");
+    assertThat(FetchErrors.byStatus(404, null)).extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.NOT_FOUND, "not found (HTTP 404)");
+    assertThat(FetchErrors.byStatus(401, "{}").getMessage()).isEqualTo("unauthorized (HTTP 401): check the registry credentials");
     assertThat(FetchErrors.byStatus(403, "{}").reason()).isEqualTo(ErrorReason.UNAUTHORIZED);
     assertThat(FetchErrors.byStatus(429, null).reason()).isEqualTo(ErrorReason.RATE_LIMITED);
-    assertThat(FetchErrors.byStatus(503, "<html>oops</html>").message()).isEqualTo("registry error (HTTP 503)");
-    assertThat(FetchErrors.byStatus(400, "{\"errors\":[{\"code\":\"TAG_INVALID\"}]}").message()).isEqualTo("tag invalid (HTTP 400)");
+    assertThat(FetchErrors.byStatus(503, "<html>oops</html>").getMessage()).isEqualTo("registry error (HTTP 503)");
+    assertThat(FetchErrors.byStatus(400, "{\"errors\":[{\"code\":\"TAG_INVALID\"}]}").getMessage()).isEqualTo("tag invalid (HTTP 400)");
   }
 
   @Test
@@ -36,12 +36,12 @@ class FetchErrorsTest {
 
   @Test
   void transportFailuresBecomeReasons() {
-    assertThat(FetchErrors.classify(new IOException(new HttpTimeoutException("x")), LATER).message()).isEqualTo("timed out after 60s");
-    assertThat(FetchErrors.classify(new ConnectException(), LATER)).isEqualTo(new FetchErrors.Classified(ErrorReason.IO, "connection refused"));
-    assertThat(FetchErrors.classify(new UnknownHostException("registry.invalid"), LATER).message()).isEqualTo("unknown host");
+    assertThat(FetchErrors.classify(new IOException(new HttpTimeoutException("x")), LATER).getMessage()).isEqualTo("timed out after 60s");
+    assertThat(FetchErrors.classify(new ConnectException(), LATER)).extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.IO, "connection refused");
+    assertThat(FetchErrors.classify(new UnknownHostException("registry.invalid"), LATER).getMessage()).isEqualTo("unknown host");
     SSLHandshakeException untrusted = new SSLHandshakeException("PKIX path building failed");
     untrusted.initCause(new java.security.cert.CertificateException("unable to find valid certification path"));
-    assertThat(FetchErrors.classify(untrusted, LATER)).isEqualTo(new FetchErrors.Classified(ErrorReason.TLS, "TLS certificate not trusted"));
+    assertThat(FetchErrors.classify(untrusted, LATER)).extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.TLS, "TLS certificate not trusted");
   }
 
   @Test
@@ -49,13 +49,13 @@ class FetchErrorsTest {
     Deadline passed = Deadline.after(Duration.ofMillis(1500));
     Deadline expired = new Deadline(System.nanoTime() - 1, passed.budget());
 
-    assertThat(FetchErrors.classify(new IOException("closed"), expired)).isEqualTo(new FetchErrors.Classified(ErrorReason.TIMEOUT, "timed out after 1500ms"));
+    assertThat(FetchErrors.classify(new IOException("closed"), expired)).extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.TIMEOUT, "timed out after 1500ms");
   }
 
   @Test
   void ourOwnProblemsKeepTheirReasonAndMessage() {
-    assertThat(FetchErrors.classify(new IOException(new FetchProblem(ErrorReason.INVALID, "invalid manifest: no config")), LATER))
-        .isEqualTo(new FetchErrors.Classified(ErrorReason.INVALID, "invalid manifest: no config"));
+    assertThat(FetchErrors.classify(new IOException(new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config")), LATER))
+        .extracting(ImageFetchException::reason, Throwable::getMessage).containsExactly(ErrorReason.INVALID, "invalid manifest: no config");
   }
 
   @Test

@@ -11,7 +11,7 @@ class ManifestsTest {
   static final String D1 = "sha256:" + "a".repeat(64);
   static final String D2 = "sha256:" + "b".repeat(64);
 
-  private static Manifests.Parsed parse(String json, String contentType) throws FetchProblem {
+  private static Manifests.Parsed parse(String json, String contentType) throws ImageFetchException {
     return Manifests.parse(json.getBytes(StandardCharsets.UTF_8), contentType);
   }
 

@@ -3,13 +3,11 @@ package dev.imagegate.registry;
 import static dev.imagegate.registry.RegistryTesting.ref;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.testing.FaultProxy;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.RegistryAccessLog;
 import dev.imagegate.testing.TestImages;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -58,7 +56,7 @@ class ManyFetchesTest {
   void tenThousandUncachedDigestsLeaveOpenFileDescriptorsFlat() throws Exception {
     RegistryAccessLog log = registry.accessLog();
     RegistrySettings settings = RegistryTesting.insecure(registry.hostPort());
-    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings).build()) {
       // A first batch grows the connection pool to its working size.
       fetchAll(resolver, variants.subList(0, WARM_UP));
       long fdsBefore = openFileDescriptors();
@@ -89,7 +87,7 @@ class ManyFetchesTest {
     try (FaultProxy slow = FaultProxy.plain(registry)) {
       slow.on("GET", "/", -1, FaultProxy.delay(Duration.ofMillis(100)));
       RegistrySettings settings = RegistryTesting.insecure(slow.hostPort()).withMaxConcurrentFetchesPerRegistry(3);
-      try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+      try (ImageResolver resolver = RegistryTesting.resolver(settings).build()) {
         List<CompletableFuture<ResolvedImage>> burst = new ArrayList<>();
         for (TestImages.Pushed image : variants.subList(0, 40)) {
           burst.add(resolver.resolve(ref(slow.hostPort(), "many/app", null, image.manifestDigest())));

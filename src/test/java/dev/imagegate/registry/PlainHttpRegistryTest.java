@@ -54,7 +54,7 @@ class PlainHttpRegistryTest {
   @BeforeEach
   void newResolver() {
     meters = new SimpleMeterRegistry();
-    resolver = new ImageResolver(insecure(registry.hostPort()), CacheSettings.defaults(), meters);
+    resolver = RegistryTesting.resolver(insecure(registry.hostPort())).meters(meters).build();
   }
 
   @AfterEach
@@ -249,7 +249,7 @@ class PlainHttpRegistryTest {
   void aPlainHttpRegistryNotListedAsInsecureIsNotSpokenToOverHttp() {
     images.push("library/nginx", "1.27", TestImages.nginx());
     RegistrySettings strict = new RegistrySettings(null, null, null, null, Duration.ofSeconds(5), null);
-    try (ImageResolver https = new ImageResolver(strict, CacheSettings.defaults(), meters)) {
+    try (ImageResolver https = RegistryTesting.resolver(strict).meters(meters).build()) {
       Throwable error = failure(https.resolve(local("library/nginx", "1.27")));
 
       assertThat(error).hasMessageStartingWith(registry.hostPort() + "/library/nginx:1.27: TLS handshake failed");
@@ -262,7 +262,7 @@ class PlainHttpRegistryTest {
     TestImages.Pushed nginx = images.push("library/nginx", "1.27", TestImages.nginx());
     log.reset();
     RegistrySettings mirrored = new RegistrySettings(Map.of("docker.io", "http://" + registry.hostPort()), null, null, null, Duration.ofSeconds(8), null);
-    try (ImageResolver hub = new ImageResolver(mirrored, CacheSettings.defaults(), meters)) {
+    try (ImageResolver hub = RegistryTesting.resolver(mirrored).meters(meters).build()) {
       ImageReference dockerHubNginx = new ImageReference("nginx:1.27", "docker.io", "library/nginx", "1.27", null);
 
       ResolvedImage image = await(hub.resolve(dockerHubNginx));
@@ -280,7 +280,7 @@ class PlainHttpRegistryTest {
     images.push("library/nginx", "1.27", TestImages.nginx());
     RegistrySettings mirrored =
         new RegistrySettings(Map.of("docker.io", registry.hostPort()), List.of(registry.hostPort()), null, null, Duration.ofSeconds(8), null);
-    try (ImageResolver hub = new ImageResolver(mirrored, CacheSettings.defaults(), meters)) {
+    try (ImageResolver hub = RegistryTesting.resolver(mirrored).meters(meters).build()) {
       ResolvedImage image = await(hub.resolve(new ImageReference("nginx:1.27", "docker.io", "library/nginx", "1.27", null)));
 
       assertThat(image.platforms()).hasSize(1);
@@ -306,7 +306,7 @@ class PlainHttpRegistryTest {
   @Test
   void anExpiredTagCostsOneHeadRequestWhenItsDigestIsUnchanged() {
     images.push("ttl", "1.0", TestImages.kong());
-    try (ImageResolver noTagCache = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, Duration.ZERO), meters)) {
+    try (ImageResolver noTagCache = RegistryTesting.resolver(insecure(registry.hostPort())).cache(new CacheSettings(null, null, Duration.ZERO)).meters(meters).build()) {
       ResolvedImage first = await(noTagCache.resolve(local("ttl", "1.0")));
       log.reset();
 
@@ -321,7 +321,7 @@ class PlainHttpRegistryTest {
   @Test
   void anExpiredTagThatMovedIsFetchedByItsNewDigest() {
     images.push("moved", "1.0", TestImages.kong());
-    try (ImageResolver noTagCache = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, Duration.ZERO), meters)) {
+    try (ImageResolver noTagCache = RegistryTesting.resolver(insecure(registry.hostPort())).cache(new CacheSettings(null, null, Duration.ZERO)).meters(meters).build()) {
       await(noTagCache.resolve(local("moved", "1.0")));
       TestImages.Pushed moved = images.push("moved", "1.0", TestImages.distrolessNonroot());
       log.reset();
@@ -366,7 +366,7 @@ class PlainHttpRegistryTest {
 
   @Test
   void aFailedFetchIsRememberedForErrorTtlOnly() throws Exception {
-    try (ImageResolver shortMemory = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, null, Duration.ofMillis(700)), meters)) {
+    try (ImageResolver shortMemory = RegistryTesting.resolver(insecure(registry.hostPort())).cache(new CacheSettings(null, null, null, Duration.ofMillis(700))).meters(meters).build()) {
       Throwable error = failure(shortMemory.resolve(local("later", "1.0")));
       assertThat(error).hasMessageEndingWith("(HTTP 404)");
       images.push("later", "1.0", TestImages.distrolessNonroot());
@@ -386,7 +386,7 @@ class PlainHttpRegistryTest {
 
   @Test
   void withErrorTtlZeroAFailureIsNotRemembered() {
-    try (ImageResolver noMemory = new ImageResolver(insecure(registry.hostPort()), new CacheSettings(null, null, null, Duration.ZERO), meters)) {
+    try (ImageResolver noMemory = RegistryTesting.resolver(insecure(registry.hostPort())).cache(new CacheSettings(null, null, null, Duration.ZERO)).meters(meters).build()) {
       assertThat(failure(noMemory.resolve(local("later0", "1.0")))).hasMessageEndingWith("(HTTP 404)");
       images.push("later0", "1.0", TestImages.distrolessNonroot());
 

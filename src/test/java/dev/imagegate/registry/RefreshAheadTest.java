@@ -10,7 +10,6 @@ import dev.imagegate.image.ImageReference;
 import dev.imagegate.testing.FaultProxy;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.TestImages;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
@@ -44,8 +43,7 @@ class RefreshAheadTest {
   void aUsedTagIsReResolvedInTheBackgroundBeforeItsTtlEndsAndAnUnusedOneIsNot() throws Exception {
     ImageReference hot = ref(registry.hostPort(), "hot/app", "1.0");
     ImageReference cold = ref(registry.hostPort(), "cold/app", "1.0");
-    try (ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(registry.hostPort()),
-        CacheSettings.defaults().withTagTtl(TAG_TTL), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(RegistryTesting.insecure(registry.hostPort())).cache(CacheSettings.defaults().withTagTtl(TAG_TTL)).build()) {
       await(resolver.resolve(hot));
       await(resolver.resolve(cold));
       long resolved = System.nanoTime();
@@ -72,8 +70,7 @@ class RefreshAheadTest {
   void anOutageIsNoticedInTheBackgroundSoTheAdmissionAfterTheTtlDoesNotWait() throws Exception {
     Duration ttl = Duration.ofSeconds(3);
     try (FaultProxy proxy = FaultProxy.plain(registry);
-        ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(1)),
-            CacheSettings.defaults().withTagTtl(ttl).withErrorTtl(Duration.ofSeconds(5)), new SimpleMeterRegistry())) {
+        ImageResolver resolver = RegistryTesting.resolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(1))).cache(CacheSettings.defaults().withTagTtl(ttl).withErrorTtl(Duration.ofSeconds(5))).build()) {
       ImageReference hot = ref(proxy.hostPort(), "hot/app", "1.0");
       await(resolver.resolve(hot));
       long resolved = System.nanoTime();
@@ -102,8 +99,7 @@ class RefreshAheadTest {
         TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64"));
     ImageReference moving = ref(registry.hostPort(), "moving/app", "1.0");
     PlatformFilter amd64 = offered -> offered.stream().filter(name -> name.equals("linux/amd64")).toList();
-    try (ImageResolver resolver = new ImageResolver(RegistryTesting.insecure(registry.hostPort()),
-        CacheSettings.defaults().withTagTtl(TAG_TTL), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(RegistryTesting.insecure(registry.hostPort())).cache(CacheSettings.defaults().withTagTtl(TAG_TTL)).build()) {
       await(resolver.resolve(moving, PullContext.NONE, Deadline.after(Duration.ofSeconds(5)), amd64));
       long resolved = System.nanoTime();
       TestImages.PushedIndex moved = images.pushIndex("moving/app", "1.0", TestImages.Format.OCI, false,

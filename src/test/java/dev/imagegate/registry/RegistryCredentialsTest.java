@@ -35,10 +35,10 @@ class RegistryCredentialsTest {
     Path config = Files.writeString(tmp.resolve("config.json"), "{\"auths\":{\"ghcr.io\":{\"auth\":\"c2VjcmV0LXZhbHVl\" oops}}}");
 
     assertThatThrownBy(() -> new RegistryCredentials(config.toString(), e -> {}).forHost("ghcr.io"))
-        .isInstanceOf(FetchProblem.class)
+        .isInstanceOf(ImageFetchException.class)
         .hasMessageStartingWith("cannot read registry credentials from " + config + ": malformed JSON at line 1")
         .satisfies(e -> assertThat(e.getMessage()).doesNotContain("c2VjcmV0LXZhbHVl").doesNotContain("oops"))
-        .extracting(e -> ((FetchProblem) e).reason())
+        .extracting(e -> ((ImageFetchException) e).reason())
         .isEqualTo(ErrorReason.INVALID);
   }
 }

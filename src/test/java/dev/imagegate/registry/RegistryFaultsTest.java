@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.image.ImageFacts;
@@ -82,7 +81,7 @@ class RegistryFaultsTest {
   void proxy() {
     proxy = FaultProxy.plain(registry);
     meters = new SimpleMeterRegistry();
-    resolver = new ImageResolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(8)), CacheSettings.defaults(), meters);
+    resolver = RegistryTesting.resolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(8))).meters(meters).build();
     engine = engine(resolver);
   }
 
@@ -216,7 +215,7 @@ class RegistryFaultsTest {
   @Test
   void aCertificateFromAnUnknownCaIsRefusedWithoutRetry() throws Exception {
     try (FaultProxy tls = FaultProxy.tls(registry, TestCa.create("imagegate-unknown-ca"));
-        ImageResolver https = new ImageResolver(RegistrySettings.defaults(), CacheSettings.defaults(), meters)) {
+        ImageResolver https = RegistryTesting.resolver(RegistrySettings.defaults()).meters(meters).build()) {
       engine = engine(https);
       ImageReference image = ref(tls.hostPort(), "library/nginx", "1.27");
 

@@ -1,13 +1,18 @@
 package dev.imagegate.registry;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.pullsecrets.PullSecretSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -17,10 +22,66 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
 
-/** Helpers for the registry tests. */
-final class RegistryTesting {
+/** Helpers for the registry tests, and the way every test builds an {@link ImageResolver}. */
+public final class RegistryTesting {
   private RegistryTesting() {}
+
+  /** An {@link ImageResolver} with {@code registries}, default cache settings, the JVM's trust, no pull secrets. */
+  public static ResolverBuilder resolver(RegistrySettings registries) {
+    return new ResolverBuilder(registries);
+  }
+
+  /** Builds an {@link ImageResolver} without CDI; what is not set is the default. */
+  public static final class ResolverBuilder {
+    private final RegistrySettings registries;
+    private CacheSettings cache = CacheSettings.defaults();
+    private MeterRegistry meters = new SimpleMeterRegistry();
+    private SSLContext tls;
+    private PullSecretSource pullSecrets;
+    private Ticker ticker = Ticker.systemTicker();
+
+    private ResolverBuilder(RegistrySettings registries) {
+      this.registries = registries;
+    }
+
+    public ResolverBuilder cache(CacheSettings settings) {
+      this.cache = settings;
+      return this;
+    }
+
+    public ResolverBuilder meters(MeterRegistry registry) {
+      this.meters = registry;
+      return this;
+    }
+
+    /** Trust for HTTPS registries without a {@code registries.caBundles} entry (a test CA). */
+    public ResolverBuilder tls(SSLContext context) {
+      this.tls = context;
+      return this;
+    }
+
+    /** Where pods' pull secrets come from (used when {@code registries.usePullSecrets} is on). */
+    public ResolverBuilder pullSecrets(PullSecretSource source) {
+      this.pullSecrets = source;
+      return this;
+    }
+
+    /** The clock the caches' ages are read from, to age them at will. */
+    public ResolverBuilder ticker(Ticker clock) {
+      this.ticker = clock;
+      return this;
+    }
+
+    public ImageResolver build() {
+      try {
+        return new ImageResolver(registries, cache, meters, tls == null ? SSLContext.getDefault() : tls, pullSecrets, ticker);
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException(e);
+      }
+    }
+  }
 
   /** A reference as ImageReference.parse would give it (built directly: the parser is another package's). */
   static ImageReference ref(String registry, String repository, String tag, String digest) {

@@ -17,14 +17,12 @@ import dev.imagegate.testing.FaultProxy;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.TestImages;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -113,8 +111,7 @@ class StaleIfErrorTest {
     if (resolver != null) {
       resolver.close();
     }
-    resolver = new ImageResolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(1)), cache, meters,
-        defaultTls(), null, clock);
+    resolver = RegistryTesting.resolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(1))).cache(cache).meters(meters).ticker(clock).build();
     engine = new PolicyEngine(ConfigLoader.parse(""), List.of(RegistryFaultsTest.ROOT),
         ref -> resolver.resolve(ref, PullContext.NONE, Deadline.after(BUDGET)));
   }
@@ -268,8 +265,7 @@ class StaleIfErrorTest {
   void aStaleAnswerComesBeforeTheCallersDeadlineWhenTheRegistryHangs() throws Exception {
     resolver.close();
     // registries.timeout longer than the admission's budget: the caller's deadline bounds the re-check
-    resolver = new ImageResolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(8)),
-        CacheSettings.defaults().withTagTtl(TAG_TTL), meters, defaultTls(), null, clock);
+    resolver = RegistryTesting.resolver(RegistryTesting.insecure(proxy.hostPort()).withTimeout(Duration.ofSeconds(8))).cache(CacheSettings.defaults().withTagTtl(TAG_TTL)).meters(meters).ticker(clock).build();
     admit(nginxTag());
     clock.advance(TAG_TTL.plusSeconds(1));
     everyRequest(FaultProxy.hang());
@@ -282,13 +278,5 @@ class StaleIfErrorTest {
     assertThat(verdict.stale().registries()).containsExactly(proxy.hostPort());
     assertThat(rules(verdict)).containsExactly("root");
     assertThat(millis).isBetween(BUDGET.toMillis() - 300, BUDGET.toMillis());
-  }
-
-  private static SSLContext defaultTls() {
-    try {
-      return SSLContext.getDefault();
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
   }
 }

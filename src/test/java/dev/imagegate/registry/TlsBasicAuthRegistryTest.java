@@ -7,7 +7,6 @@ import static dev.imagegate.registry.RegistryTesting.ref;
 import static dev.imagegate.registry.RegistryTesting.withDockerConfig;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.RegistryAccessLog;
@@ -49,7 +48,7 @@ class TlsBasicAuthRegistryTest {
 
   private ImageResolver resolver(Path dockerConfig, SSLContext tls, SimpleMeterRegistry meters) {
     RegistrySettings settings = withDockerConfig(RegistrySettings.defaults(), dockerConfig);
-    return new ImageResolver(settings, CacheSettings.defaults(), meters, tls);
+    return RegistryTesting.resolver(settings).meters(meters).tls(tls).build();
   }
 
   @Test
@@ -122,7 +121,7 @@ class TlsBasicAuthRegistryTest {
     Path config = dockerConfig(tmp, registry.hostPort(), USER, PASSWORD);
     RegistrySettings settings = withDockerConfig(RegistrySettings.defaults(), config)
         .withCaBundles(java.util.Map.of(registry.hostPort(), registry.caPem().toString()));
-    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings).build()) {
       assertThat(await(resolver.resolve(ref(registry.hostPort(), "team/kong", "3.8"))).platforms().get(0).user()).isEqualTo("kong");
     }
   }
@@ -132,7 +131,7 @@ class TlsBasicAuthRegistryTest {
     Path config = dockerConfig(tmp, registry.hostPort(), USER, PASSWORD);
     RegistrySettings settings = withDockerConfig(RegistrySettings.defaults(), config)
         .withCaBundles(java.util.Map.of("127.0.0.1", registry.caPem().toString()));
-    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings).build()) {
       assertThat(await(resolver.resolve(ref(registry.hostPort(), "team/app", "1.0"))).platforms()).hasSize(1);
     }
   }
@@ -140,7 +139,7 @@ class TlsBasicAuthRegistryTest {
   @Test
   void aCaBundleForAnotherHostDoesNotApply() {
     RegistrySettings settings = RegistrySettings.defaults().withCaBundles(java.util.Map.of("127.0.0.1:1", registry.caPem().toString()));
-    try (ImageResolver resolver = new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings).build()) {
       assertThat(failure(resolver.resolve(ref(registry.hostPort(), "team/kong", "3.8"))))
           .hasMessage(registry.hostPort() + "/team/kong:3.8: TLS certificate not trusted");
     }
@@ -150,7 +149,7 @@ class TlsBasicAuthRegistryTest {
   void aMissingCaBundleStopsStartUpNamingTheKey() {
     RegistrySettings settings = RegistrySettings.defaults().withCaBundles(java.util.Map.of("registry.example.com", "/nonexistent/ca.pem"));
 
-    org.assertj.core.api.Assertions.assertThatThrownBy(() -> new ImageResolver(settings, CacheSettings.defaults(), new SimpleMeterRegistry()))
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> RegistryTesting.resolver(settings).build())
         .isInstanceOf(dev.imagegate.config.ConfigException.class)
         .hasMessageStartingWith("registries.caBundles.registry.example.com: cannot read /nonexistent/ca.pem");
   }

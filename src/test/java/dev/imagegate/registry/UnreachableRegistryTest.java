@@ -5,7 +5,6 @@ import static dev.imagegate.registry.RegistryTesting.ref;
 import static dev.imagegate.registry.RegistryTesting.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.testing.SilentServer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -26,7 +25,7 @@ class UnreachableRegistryTest {
     try (SilentServer silent = SilentServer.start()) {
       SimpleMeterRegistry meters = new SimpleMeterRegistry();
       RegistrySettings oneSecond = settings(List.of(silent.hostPort()), Map.of(), Duration.ofSeconds(1));
-      try (ImageResolver resolver = new ImageResolver(oneSecond, CacheSettings.defaults(), meters)) {
+      try (ImageResolver resolver = RegistryTesting.resolver(oneSecond).meters(meters).build()) {
         long start = System.nanoTime();
         CompletableFuture<ResolvedImage> future = resolver.resolve(ref(silent.hostPort(), "library/nginx", "1.27"));
         Throwable error = failure(future);
@@ -48,7 +47,7 @@ class UnreachableRegistryTest {
   void aTlsHandshakeThatNeverCompletesTimesOutToo() {
     try (SilentServer silent = SilentServer.start()) {
       RegistrySettings https = settings(List.of(), Map.of(), Duration.ofMillis(800));
-      try (ImageResolver resolver = new ImageResolver(https, CacheSettings.defaults(), new SimpleMeterRegistry())) {
+      try (ImageResolver resolver = RegistryTesting.resolver(https).build()) {
         long start = System.nanoTime();
         Throwable error = failure(resolver.resolve(ref(silent.hostPort(), "app", "1.0")));
 
@@ -66,7 +65,7 @@ class UnreachableRegistryTest {
     }
     String host = "127.0.0.1:" + port;
     SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    try (ImageResolver resolver = new ImageResolver(settings(List.of(host), Map.of(), Duration.ofSeconds(5)), CacheSettings.defaults(), meters)) {
+    try (ImageResolver resolver = RegistryTesting.resolver(settings(List.of(host), Map.of(), Duration.ofSeconds(5))).meters(meters).build()) {
       long start = System.nanoTime();
       Throwable error = failure(resolver.resolve(ref(host, "app", "1.0")));
 

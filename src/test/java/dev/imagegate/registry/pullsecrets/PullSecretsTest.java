@@ -3,13 +3,13 @@ package dev.imagegate.registry.pullsecrets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.tools.jib.api.Credential;
-import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.ErrorReason;
 import dev.imagegate.registry.ImageFetchException;
 import dev.imagegate.registry.ImageResolver;
+import dev.imagegate.registry.RegistryTesting;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.testing.LocalRegistry;
@@ -30,7 +30,6 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -96,7 +95,7 @@ class PullSecretsTest {
     if (secrets != null) {
       secrets.ready().get(10, TimeUnit.SECONDS);
     }
-    return new ImageResolver(settings, CacheSettings.defaults(), meters, SSLContext.getDefault(), secrets);
+    return RegistryTesting.resolver(settings).meters(meters).pullSecrets(secrets).build();
   }
 
   static ImageReference image(String tag) {
