@@ -5,6 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
+import dev.imagegate.text.ExternalText;
 import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.api.model.MicroTime;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -196,7 +197,7 @@ public class AdmissionEvents {
 
   /** Printable, and under the API's limit in bytes. */
   static String limit(String note) {
-    String text = Printable.of(note);
+    String text = ExternalText.forApiserver(note);
     if (text.getBytes(StandardCharsets.UTF_8).length <= NOTE_MAX_BYTES) {
       return text;
     }

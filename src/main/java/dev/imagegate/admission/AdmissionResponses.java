@@ -4,6 +4,7 @@ import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.StaleNotice;
 import dev.imagegate.policy.Verdict;
+import dev.imagegate.text.ExternalText;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
@@ -31,12 +32,12 @@ final class AdmissionResponses {
 
   static AdmissionResponse allowWithWarning(String uid, String warning) {
     return new AdmissionResponseBuilder().withUid(uid).withAllowed(true)
-        .withWarnings(List.of(Printable.truncated("imagegate: " + warning, WARNING_MAX_CHARS))).build();
+        .withWarnings(List.of(ExternalText.forApiserver("imagegate: " + warning, WARNING_MAX_CHARS))).build();
   }
 
   static AdmissionResponse deny(String uid, String message) {
     return new AdmissionResponseBuilder().withUid(uid).withAllowed(false)
-        .withStatus(new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(Printable.of(message)).build())
+        .withStatus(new StatusBuilder().withCode(403).withReason("Forbidden").withMessage(ExternalText.forApiserver(message)).build())
         .build();
   }
 
@@ -60,7 +61,7 @@ final class AdmissionResponses {
     StringBuilder message = new StringBuilder("imagegate: ").append(enforced.size())
         .append(enforced.size() == 1 ? " violation" : " violations");
     for (int i = 0; i < enforced.size(); i++) {
-      String line = Printable.of(enforced.get(i).describe());
+      String line = ExternalText.forApiserver(enforced.get(i).describe());
       if (message.length() + line.length() + 1 > MESSAGE_MAX_CHARS) {
         message.append("\n… and ").append(enforced.size() - i).append(" more");
         break;
@@ -78,13 +79,13 @@ final class AdmissionResponses {
     List<String> warnings = new ArrayList<>();
     int total = 0;
     if (stale != null) {
-      String notice = Printable.truncated(STALE_PREFIX + stale.describe(WARNING_MAX_CHARS - STALE_PREFIX.length()), WARNING_MAX_CHARS);
+      String notice = ExternalText.forApiserver(STALE_PREFIX + stale.describe(WARNING_MAX_CHARS - STALE_PREFIX.length()), WARNING_MAX_CHARS);
       warnings.add(notice);
       total += notice.length();
     }
     for (int i = 0; i < warned.size(); i++) {
       Finding f = warned.get(i);
-      String warning = Printable.truncated("[" + f.ruleId() + "] container \"" + f.container() + "\": " + f.message(),
+      String warning = ExternalText.forApiserver("[" + f.ruleId() + "] container \"" + f.container() + "\": " + f.message(),
           WARNING_MAX_CHARS);
       if (total + warning.length() > WARNINGS_MAX_TOTAL - 80) {
         warnings.add("imagegate: " + (warned.size() - i) + " more warnings not shown; see the audit annotations");
@@ -103,7 +104,7 @@ final class AdmissionResponses {
       StringBuilder value = byRule.computeIfAbsent(f.ruleId(), id -> new StringBuilder());
       String entry = "container \"" + f.container() + "\" (" + f.image() + ") [" + f.mode().id() + "]: " + f.message();
       if (value.length() + entry.length() + 2 <= AUDIT_VALUE_MAX_CHARS) {
-        value.append(value.length() == 0 ? "" : "; ").append(Printable.of(entry));
+        value.append(value.length() == 0 ? "" : "; ").append(ExternalText.forApiserver(entry));
       }
     }
     Map<String, String> annotations = new LinkedHashMap<>();

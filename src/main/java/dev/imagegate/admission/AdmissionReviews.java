@@ -6,6 +6,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.ObjectWriter;
+import dev.imagegate.text.ExternalText;
 import dev.imagegate.workload.Workload;
 import dev.imagegate.workload.WorkloadKind;
 import dev.imagegate.workload.Workloads;
@@ -79,10 +80,10 @@ public class AdmissionReviews {
     String apiVersion = root.path("apiVersion").asText("");
     String kind = root.path("kind").asText("");
     if (!KIND.equals(kind)) {
-      throw new BadReviewException("kind is \"" + Printable.truncated(kind, 64) + "\": expected " + KIND);
+      throw new BadReviewException("kind is \"" + ExternalText.forApiserver(kind, 64) + "\": expected " + KIND);
     }
     if (!API_VERSION.equals(apiVersion)) {
-      throw new BadReviewException("apiVersion \"" + Printable.truncated(apiVersion, 64) + "\" is not supported: "
+      throw new BadReviewException("apiVersion \"" + ExternalText.forApiserver(apiVersion, 64) + "\" is not supported: "
           + "imagegate serves " + API_VERSION + " (admissionReviewVersions: [v1])");
     }
     JsonNode request = root.path("request");

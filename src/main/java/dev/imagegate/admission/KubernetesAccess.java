@@ -1,5 +1,6 @@
 package dev.imagegate.admission;
 
+import dev.imagegate.text.ExternalText;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
@@ -84,6 +85,6 @@ public class KubernetesAccess {
       }
     }
     message = message.replaceAll("\\s+", " ");
-    return Printable.truncated(message, 300);
+    return ExternalText.forApiserver(message, 300);
   }
 }

@@ -2,6 +2,7 @@ package dev.imagegate.admission;
 
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
+import dev.imagegate.text.ExternalText;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -157,7 +158,7 @@ public class NamespaceModes implements AutoCloseable {
       modes.remove(name);
       if (value != null && warnedLabels.add(name + "=" + value)) {
         LOG.warnf("namespace %s: label %s=\"%s\" is not enforce, warn, audit or off; ignored (the global mode applies)",
-            name, LABEL, Printable.truncated(value, 63));
+            name, LABEL, ExternalText.forApiserver(value, 63));
       }
       return;
     }

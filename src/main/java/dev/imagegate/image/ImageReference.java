@@ -1,5 +1,6 @@
 package dev.imagegate.image;
 
+import dev.imagegate.text.ExternalText;
 import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -218,7 +219,7 @@ public record ImageReference(String original, String registry, String repository
         : digestProblem(digest);
     if (problem != null) {
       throw new InvalidReferenceException(
-          "cannot pin " + quote(name()) + " to digest " + quote(digest) + ": " + problem);
+          "cannot pin " + ExternalText.quotedInput(name()) + " to digest " + ExternalText.quotedInput(digest) + ": " + problem);
     }
     return new ImageReference(original, registry, repository, tag, digest);
   }
@@ -366,7 +367,7 @@ public record ImageReference(String original, String registry, String repository
   }
 
   private static InvalidReferenceException invalid(String reference, String reason) {
-    return new InvalidReferenceException("invalid image reference " + quote(reference) + ": " + reason);
+    return new InvalidReferenceException("invalid image reference " + ExternalText.quotedInput(reference) + ": " + reason);
   }
 
   private static String describe(char c) {
@@ -377,26 +378,6 @@ public record ImageReference(String original, String registry, String repository
       return "control character U+" + String.format("%04X", (int) c);
     }
     return "non-ASCII character '" + c + "' (U+" + String.format("%04X", (int) c) + ")";
-  }
-
-  /** The input in quotes, with invisible characters escaped and long input cut short. */
-  private static String quote(String s) {
-    if (s == null) {
-      return "(null)";
-    }
-    StringBuilder out = new StringBuilder("\"");
-    String shown = abbreviate(s);
-    for (int i = 0; i < shown.length(); i++) {
-      char c = shown.charAt(i);
-      if (c == '"' || c == '\\') {
-        out.append('\\').append(c);
-      } else if (Character.isISOControl(c) || (Character.isWhitespace(c) || Character.isSpaceChar(c)) && c != ' ') {
-        out.append(String.format("\\u%04x", (int) c));
-      } else {
-        out.append(c);
-      }
-    }
-    return out.append('"').toString();
   }
 
   private static String abbreviate(String s) {

@@ -3,6 +3,7 @@ package dev.imagegate.registry;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.text.ExternalText;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
@@ -152,11 +153,7 @@ final class FetchErrors {
       if (text.isBlank()) {
         text = first.path("code").asText("").replace('_', ' ').toLowerCase(Locale.ROOT);
       }
-      text = text.replaceAll("[^\\x20-\\x7e]", " ").replaceAll("\\s+", " ").trim();
-      if (text.isEmpty()) {
-        return null;
-      }
-      return text.length() > 120 ? text.substring(0, 120) + "..." : text;
+      return ExternalText.registryMessage(text);
     } catch (IOException | RuntimeException e) {
       return null;
     }

@@ -2,6 +2,7 @@ package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.text.ExternalText;
 import java.io.IOException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,7 +70,7 @@ final class Manifests {
     JsonNode config = root.path("config");
     if (!config.isObject()) {
       if (mediaType != null && !in(IMAGE_TYPES, mediaType)) {
-        throw new ImageFetchException(ErrorReason.INVALID, "not an image manifest or index (media type " + printable(mediaType) + ")");
+        throw new ImageFetchException(ErrorReason.INVALID, "not an image manifest or index (media type " + ExternalText.registryField(mediaType) + ")");
       }
       throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config");
     }
@@ -81,7 +82,7 @@ final class Manifests {
     if (configType != null && !CONFIG_TYPES.contains(configType.toLowerCase(Locale.ROOT))) {
       String artifact = text(root, "artifactType");
       throw new ImageFetchException(ErrorReason.INVALID, "not a container image: an artifact of type "
-          + printable(artifact != null ? artifact : configType));
+          + ExternalText.registryField(artifact != null ? artifact : configType));
     }
     return new Image(configDigest);
   }
@@ -116,12 +117,6 @@ final class Manifests {
   private static String text(JsonNode node, String field) {
     JsonNode value = node == null ? null : node.get(field);
     return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
-  }
-
-  /** Registry-controlled text fit for a message: printable ASCII, at most 100 characters. */
-  static String printable(String text) {
-    String clean = text.replaceAll("[^\\x20-\\x7e]", "?");
-    return clean.length() > 100 ? clean.substring(0, 100) + "..." : clean;
   }
 
   /** Whether {@code text} is a digest imagegate can check ({@code sha256:…} or {@code sha512:…}). */

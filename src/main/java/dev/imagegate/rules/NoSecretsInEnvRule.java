@@ -9,6 +9,7 @@ import dev.imagegate.rules.secrets.BuildHistory;
 import dev.imagegate.rules.secrets.EnvEntry;
 import dev.imagegate.rules.secrets.Place;
 import dev.imagegate.rules.secrets.SecretDetector;
+import dev.imagegate.text.ExternalText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -123,6 +124,6 @@ public class NoSecretsInEnvRule implements Rule {
 
   /** A name that itself looks like a credential (a value pasted as a key) is not repeated. */
   private String name(String key) {
-    return detector.containsCredential(key) ? "<name withheld>" : MessageText.quoted(key);
+    return detector.containsCredential(key) ? "<name withheld>" : ExternalText.quotedInMessage(key);
   }
 }

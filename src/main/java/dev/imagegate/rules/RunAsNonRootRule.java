@@ -2,6 +2,7 @@ package dev.imagegate.rules;
 
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
+import dev.imagegate.text.ExternalText;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.List;
@@ -109,7 +110,7 @@ public class RunAsNonRootRule implements Rule {
     String set = container.windowsUserName();
     if (set != null) {
       return isAdministrator(set)
-          ? Optional.of("windowsOptions.runAsUserName " + MessageText.quoted(set) + " is the administrator; use ContainerUser")
+          ? Optional.of("windowsOptions.runAsUserName " + ExternalText.quotedInMessage(set) + " is the administrator; use ContainerUser")
           : Optional.empty();
     }
     String user = image.user().strip();
@@ -117,7 +118,7 @@ public class RunAsNonRootRule implements Rule {
       return Optional.of("image runs as ContainerAdministrator (no USER); add USER ContainerUser or set runAsUserName: ContainerUser");
     }
     if (isAdministrator(user)) {
-      return Optional.of("image USER " + MessageText.quoted(user) + " is the administrator; use USER ContainerUser or runAsUserName");
+      return Optional.of("image USER " + ExternalText.quotedInMessage(user) + " is the administrator; use USER ContainerUser or runAsUserName");
     }
     return Optional.empty();
   }
@@ -155,7 +156,7 @@ public class RunAsNonRootRule implements Rule {
     }
 
     String quoted() {
-      return MessageText.quoted(written);
+      return ExternalText.quotedInMessage(written);
     }
   }
 }
