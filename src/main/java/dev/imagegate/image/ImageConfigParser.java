@@ -33,10 +33,20 @@ public final class ImageConfigParser {
   private ImageConfigParser() {}
 
   public static ImageFacts parse(String platform, String configDigest, byte[] configJson) throws IOException {
+    return parse(platform, configDigest, read(configJson));
+  }
+
+  /** The config as a JSON object. */
+  public static JsonNode read(byte[] configJson) throws IOException {
     JsonNode root = JSON.readTree(configJson);
     if (root == null || !root.isObject()) {
       throw new IOException("image config is not a JSON object");
     }
+    return root;
+  }
+
+  /** @param root the config as {@link #read} gives it (a caller that needs its {@code os}/{@code architecture} reads it once) */
+  public static ImageFacts parse(String platform, String configDigest, JsonNode root) {
     JsonNode config = root.path("config");
     JsonNode healthcheck = config.path("Healthcheck");
     List<String> test = healthcheck.isObject() && healthcheck.has("Test") ? strings(healthcheck.get("Test"), Integer.MAX_VALUE) : null;

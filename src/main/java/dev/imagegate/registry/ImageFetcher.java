@@ -1,7 +1,6 @@
 package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
@@ -18,8 +17,6 @@ import java.util.function.Function;
  * index: {@link #child} reads a child's manifest and config when a pod's platforms need it.
  */
 final class ImageFetcher {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   /** A fetched image, and the principal the registry let in. */
   record Result(FetchedImage image, Principal principal) {}
 
@@ -138,12 +135,13 @@ final class ImageFetcher {
     if (!Manifests.matches(configDigest, config)) {
       throw new ImageFetchException(ErrorReason.INVALID, "the registry sent a config blob whose digest does not match " + configDigest);
     }
-    String platform = platformOf(config, entry);
+    JsonNode root;
     try {
-      return ImageConfigParser.parse(platform, configDigest, config);
+      root = ImageConfigParser.read(config);
     } catch (IOException e) {
       throw new ImageFetchException(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
     }
+    return ImageConfigParser.parse(platformOf(root, entry), configDigest, root);
   }
 
   private static boolean success(int status) {
@@ -168,20 +166,10 @@ final class ImageFetcher {
    * {@code os/architecture[/variant]}: from the config, which carries the variant; the index
    * entry's platform when the config names none or another.
    */
-  static String platformOf(byte[] config, IndexEntry entry) {
-    String os = null;
-    String architecture = null;
-    String variant = null;
-    try {
-      JsonNode root = JSON.readTree(config);
-      if (root != null && root.isObject()) {
-        os = text(root, "os");
-        architecture = text(root, "architecture");
-        variant = text(root, "variant");
-      }
-    } catch (IOException e) {
-      // reported by the config parser
-    }
+  static String platformOf(JsonNode config, IndexEntry entry) {
+    String os = text(config, "os");
+    String architecture = text(config, "architecture");
+    String variant = text(config, "variant");
     if (entry != null && (os == null || architecture == null || !entry.platform().equalsIgnoreCase(os + "/" + architecture))) {
       return entry.platform();
     }
