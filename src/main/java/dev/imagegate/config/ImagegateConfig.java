@@ -63,30 +63,4 @@ public record ImagegateConfig(
   public RuleSettings rule(String id) {
     return rules.getOrDefault(id, RuleSettings.DEFAULT);
   }
-
-  /** The mode a rule's violations take: the rule's own, else the global one. */
-  public Mode modeOf(String ruleId) {
-    return modeOf(ruleId, null);
-  }
-
-  /**
-   * The mode a rule's violations take in a namespace whose label says {@code namespaceMode}
-   * (null: no label). {@code off} on the namespace switches everything off there; otherwise the
-   * rule's own mode wins, then the namespace's, then the global one.
-   */
-  public Mode modeOf(String ruleId, Mode namespaceMode) {
-    if (namespaceMode == Mode.OFF) {
-      return Mode.OFF;
-    }
-    Mode own = rule(ruleId).mode();
-    if (own != null) {
-      return own;
-    }
-    return baseMode(namespaceMode);
-  }
-
-  /** The mode of a namespace: its label's, else the global one. */
-  public Mode baseMode(Mode namespaceMode) {
-    return namespaceMode == null ? mode : namespaceMode;
-  }
 }

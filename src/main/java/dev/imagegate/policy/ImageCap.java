@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Supplier;
 
 /**
  * {@code limits.maxImagesPerRequest}: at most that many distinct images of one workload are read
@@ -39,8 +38,8 @@ final class ImageCap {
     }
   }
 
-  /** @param findingMode the mode of an {@code image-unavailable} finding here; asked only when the cap is hit */
-  Capped apply(List<ContainerContext> containers, Supplier<Mode> findingMode) {
+  /** @param findingMode the mode of an {@code image-unavailable} finding here */
+  Capped apply(List<ContainerContext> containers, Mode findingMode) {
     if (containers.size() <= max) {
       return new Capped(containers, List.of()); // the usual pod: nothing to count
     }
@@ -74,7 +73,7 @@ final class ImageCap {
         + " with " + over.size() + (over.size() == 1 ? " image" : " images")
         + " past the first " + max + " not read nor judged; use fewer images per workload";
     Finding finding = new Finding(firstLeftOut.name(), firstLeftOut.image(), PolicyEngine.IMAGE_UNAVAILABLE, message,
-        findingMode.get());
+        findingMode);
     return new Capped(judged, List.of(finding));
   }
 }

@@ -6,7 +6,7 @@ import dev.imagegate.rules.ContainerContext;
 import java.util.List;
 
 /**
- * One workload to judge in a batch ({@link PolicyEngine#judgeAll}).
+ * One workload to judge: what the engine needs of it, and nothing of Kubernetes.
  *
  * @param namespace the workload's namespace (for namespace exemptions), may be null
  * @param namespaceMode the namespace's own mode (label {@code imagegate.dev/mode}), or null for none

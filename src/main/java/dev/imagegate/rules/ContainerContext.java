@@ -17,6 +17,7 @@ import java.util.List;
  * @param windowsUserName effective {@code securityContext.windowsOptions.runAsUserName} (container, else pod), or {@code null}
  * @param hostUsers the pod's {@code hostUsers} ({@code false}: a user namespace), or {@code null}
  * @param platforms the os and architectures the pod can be scheduled to
+ * @param referenceProblem why {@code image} is not a valid reference (from where it was parsed), or null
  */
 public record ContainerContext(
     String name,
@@ -29,7 +30,8 @@ public record ContainerContext(
     List<EnvLiteral> env,
     String windowsUserName,
     Boolean hostUsers,
-    PodPlatforms platforms) {
+    PodPlatforms platforms,
+    String referenceProblem) {
 
   public ContainerContext {
     env = env == null ? List.of() : List.copyOf(env);
@@ -39,7 +41,7 @@ public record ContainerContext(
   /** A container of a pod with no Windows user, no {@code hostUsers} and no platform constraint. */
   public ContainerContext(String name, ContainerKind kind, String image, ImageReference reference, Long runAsUser,
       Boolean runAsNonRoot, boolean hasProbe, List<EnvLiteral> env) {
-    this(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env, null, null, PodPlatforms.ANY);
+    this(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env, null, null, PodPlatforms.ANY, null);
   }
 
   /** Whether the pod runs in a user namespace ({@code hostUsers: false}): UID 0 inside is not root on the node. */

@@ -80,9 +80,10 @@ final class PodContainers {
         literals.add(new EnvLiteral(var.getName(), var.getValue()));
       }
     }
-    // null for an invalid reference: the engine reports why, as an image-reference finding
-    return new ContainerContext(name == null ? "" : name, kind, written, ParsedReferences.parseOrNull(written), runAsUser,
-        runAsNonRoot, hasProbe, literals, windowsUser, p.hostUsers(), p.platforms());
+    // an invalid reference: the engine reports why (the parser's message), as an image-reference finding
+    ParsedReferences.Parsed parsed = ParsedReferences.parse(written);
+    return new ContainerContext(name == null ? "" : name, kind, written, parsed.reference(), runAsUser,
+        runAsNonRoot, hasProbe, literals, windowsUser, p.hostUsers(), p.platforms(), parsed.problem());
   }
 
   private static String windowsUser(WindowsSecurityContextOptions options) {

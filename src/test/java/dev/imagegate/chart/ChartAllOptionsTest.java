@@ -7,6 +7,7 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.imagegate.chart.HelmChart.Rendered;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.policy.Modes;
 import dev.imagegate.config.Mode;
 import dev.imagegate.config.OnError;
 import dev.imagegate.rules.DisallowLatestTagRule;
@@ -88,9 +89,9 @@ class ChartAllOptionsTest {
     // imagegate's own loader and rules accept every key and value the chart writes.
     ImagegateConfig config = ConfigLoader.parse(yaml);
     assertThat(config.mode()).isEqualTo(Mode.WARN);
-    assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
-    assertThat(config.modeOf("require-healthcheck")).isEqualTo(Mode.AUDIT);
-    assertThat(config.modeOf("no-secrets-in-env")).isEqualTo(Mode.OFF);
+    assertThat(new Modes(config).rule("run-as-non-root", null)).isEqualTo(Mode.ENFORCE);
+    assertThat(new Modes(config).rule("require-healthcheck", null)).isEqualTo(Mode.AUDIT);
+    assertThat(new Modes(config).rule("no-secrets-in-env", null)).isEqualTo(Mode.OFF);
     assertThat(config.rule("run-as-non-root").exemptions().namespaces()).containsExactly("legacy");
     assertThat(config.exemptions().namespaces()).containsExactly("sandbox");
     assertThat(config.limits().maxImagesPerRequest()).isEqualTo(50);

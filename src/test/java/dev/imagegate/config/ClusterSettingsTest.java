@@ -1,5 +1,6 @@
 package dev.imagegate.config;
 
+import dev.imagegate.policy.Modes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -54,10 +55,10 @@ class ClusterSettingsTest {
   void offOnTheNamespaceThenTheRuleThenTheNamespaceThenTheGlobalMode() {
     ImagegateConfig config = new ImagegateConfig(Mode.WARN,
         Map.of("a", new RuleSettings(Mode.ENFORCE, null, null)), null, null, null);
-    assertThat(config.modeOf("a", Mode.OFF)).isEqualTo(Mode.OFF);
-    assertThat(config.modeOf("a", Mode.AUDIT)).isEqualTo(Mode.ENFORCE);
-    assertThat(config.modeOf("b", Mode.AUDIT)).isEqualTo(Mode.AUDIT);
-    assertThat(config.modeOf("b", null)).isEqualTo(Mode.WARN);
-    assertThat(config.modeOf("a")).isEqualTo(Mode.ENFORCE);
+    assertThat(new Modes(config).rule("a", Mode.OFF)).isEqualTo(Mode.OFF);
+    assertThat(new Modes(config).rule("a", Mode.AUDIT)).isEqualTo(Mode.ENFORCE);
+    assertThat(new Modes(config).rule("b", Mode.AUDIT)).isEqualTo(Mode.AUDIT);
+    assertThat(new Modes(config).rule("b", null)).isEqualTo(Mode.WARN);
+    assertThat(new Modes(config).rule("a", null)).isEqualTo(Mode.ENFORCE);
   }
 }

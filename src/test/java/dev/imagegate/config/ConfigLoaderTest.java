@@ -1,5 +1,6 @@
 package dev.imagegate.config;
 
+import dev.imagegate.policy.Modes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -18,7 +19,7 @@ class ConfigLoaderTest {
     assertThat(config.registries().onError()).isEqualTo(OnError.DENY);
     assertThat(config.registries().timeout()).isEqualTo(Duration.ofSeconds(8));
     assertThat(config.cache().maxImages()).isEqualTo(10_000L);
-    assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
+    assertThat(new Modes(config).rule("run-as-non-root", null)).isEqualTo(Mode.ENFORCE);
     assertThat(config.limits().maxImagesPerRequest()).isEqualTo(100);
   }
 
@@ -59,9 +60,9 @@ class ConfigLoaderTest {
           tagTtl: 30s
         """);
     assertThat(config.mode()).isEqualTo(Mode.WARN);
-    assertThat(config.modeOf("run-as-non-root")).isEqualTo(Mode.ENFORCE);
-    assertThat(config.modeOf("disallow-latest-tag")).isEqualTo(Mode.OFF);
-    assertThat(config.modeOf("require-healthcheck")).isEqualTo(Mode.WARN);
+    assertThat(new Modes(config).rule("run-as-non-root", null)).isEqualTo(Mode.ENFORCE);
+    assertThat(new Modes(config).rule("disallow-latest-tag", null)).isEqualTo(Mode.OFF);
+    assertThat(new Modes(config).rule("require-healthcheck", null)).isEqualTo(Mode.WARN);
     assertThat(config.rule("run-as-non-root").options()).containsEntry("requireNumericUser", true);
     assertThat(config.rule("run-as-non-root").exemptions().images()).containsExactly("docker.io/library/busybox:*");
     assertThat(config.exemptions().namespaces()).containsExactly("kube-system");

@@ -64,7 +64,7 @@ class ImageCapTest {
   void withinTheCapEverythingIsJudged() {
     List<ContainerContext> containers = List.of(container("a", "nginx:1.27"), container("b", "docker.io/library/nginx:1.27"),
         container("c", "python:3.12"));
-    ImageCap.Capped capped = new ImageCap(2).apply(containers, () -> Mode.ENFORCE);
+    ImageCap.Capped capped = new ImageCap(2).apply(containers, Mode.ENFORCE);
     assertThat(capped.judged()).isEqualTo(containers);
     assertThat(capped.findings()).isEmpty();
   }
@@ -74,7 +74,7 @@ class ImageCapTest {
     List<ContainerContext> containers = distinct(10);
     containers.add(container("again", "registry.example.com/app:1")); // an image already counted costs nothing
     containers.add(container("bad", "NOT A REFERENCE")); // nothing to read: never counted
-    ImageCap.Capped capped = new ImageCap(3).apply(containers, () -> Mode.ENFORCE);
+    ImageCap.Capped capped = new ImageCap(3).apply(containers, Mode.ENFORCE);
 
     assertThat(capped.judged()).extracting(ContainerContext::name).containsExactly("c0", "c1", "c2", "again", "bad");
     assertThat(capped.findings()).singleElement().satisfies(finding -> {

@@ -121,4 +121,22 @@ class JudgeAllTest {
     new PolicyEngine(ConfigLoader.parse("registries:\n  usePullSecrets: true\n"), List.of(ROOT), slowRegistry).judgeAll(subjects, 2);
     assertThat(reads.get("app")).as("with pull secrets: once per pod's credentials").hasValue(2);
   }
+
+  @Test
+  void eachRuleRunStatesItsStatusPerContainerAndWhyItCouldNotJudge() throws Exception {
+    PolicyEngine engine = new PolicyEngine(
+        ConfigLoader.parse("rules:\n  root:\n    exemptions:\n      images: ['exempt:*']\n"), List.of(ROOT), slowRegistry);
+    ContainerContext invalid = dev.imagegate.rules.Containers.container().name("bad").unparseableImage("Not A Valid/Ref").build();
+    Judgement judgement = engine.judgeAll(List.of(new Subject("a", null, List.of(
+        container("app", null), container("missing", null), container("exempt", null), invalid))), 2).get(0);
+
+    assertThat(judgement.statuses()).extracting(RuleStatus::outcome).containsExactly(
+        RuleOutcome.VIOLATED, RuleOutcome.NOT_EVALUATED, RuleOutcome.EXEMPT, RuleOutcome.NOT_EVALUATED);
+    assertThat(judgement.statuses().get(1).reason()).isEqualTo("docker.io/missing: manifest unknown (HTTP 404)");
+    assertThat(judgement.statuses().get(3).reason()).startsWith("invalid image reference: ");
+    assertThat(judgement.verdict().findings()).filteredOn(f -> f.ruleId().equals(PolicyEngine.IMAGE_REFERENCE))
+        .extracting(Finding::message).singleElement()
+        .isEqualTo(dev.imagegate.image.ParsedReferences.parse("Not A Valid/Ref").problem()); // the parser's own words, parsed once
+    assertThat(judgement.rules()).containsEntry("root", RuleOutcome.VIOLATED);
+  }
 }

@@ -16,6 +16,7 @@ public final class Containers {
   private ContainerKind kind = ContainerKind.CONTAINER;
   private String image = PINNED.original();
   private ImageReference reference = PINNED;
+  private String referenceProblem;
   private Long runAsUser;
   private Boolean runAsNonRoot;
   private boolean hasProbe;
@@ -43,6 +44,7 @@ public final class Containers {
   public Containers image(ImageReference reference) {
     this.image = reference.original();
     this.reference = reference;
+    this.referenceProblem = null;
     return this;
   }
 
@@ -50,6 +52,7 @@ public final class Containers {
   public Containers unparseableImage(String written) {
     this.image = written;
     this.reference = null;
+    this.referenceProblem = dev.imagegate.image.ParsedReferences.parse(written).problem();
     return this;
   }
 
@@ -92,6 +95,6 @@ public final class Containers {
 
   public ContainerContext build() {
     return new ContainerContext(name, kind, image, reference, runAsUser, runAsNonRoot, hasProbe, env, windowsUserName, hostUsers,
-        platforms);
+        platforms, referenceProblem);
   }
 }

@@ -1,0 +1,228 @@
+package dev.imagegate.policy;
+
+import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.config.Mode;
+import dev.imagegate.image.ImageFacts;
+import dev.imagegate.registry.ResolvedImage;
+import dev.imagegate.rules.ContainerContext;
+import dev.imagegate.rules.Rule;
+import dev.imagegate.rules.RuleOrder;
+import dev.imagegate.rules.Violation;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * Runs the rules in force on one container, once its image is read: each run states its own status
+ * (passed, violated, not evaluated and why, exempt) next to the findings.
+ */
+final class RuleRuns {
+  /** What the runs on one container found and concluded. */
+  record Result(List<Finding> findings, List<RuleStatus> statuses) {}
+
+  private final List<RuleInForce> rules;
+  private final Modes modes;
+  private final PlatformChoice platforms;
+
+  RuleRuns(ImagegateConfig config, List<Rule> rules, Modes modes, PlatformChoice platforms) {
+    this.rules = RuleOrder.sorted(rules).stream()
+        .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
+        .map(rule -> new RuleInForce(rule, config))
+        .toList();
+    this.modes = modes;
+    this.platforms = platforms;
+  }
+
+  /** The rules in force, in judging order. */
+  List<RuleInForce> rules() {
+    return rules;
+  }
+
+  /** Whether some rule in force for the container reads its image. */
+  boolean needsImage(String namespace, ContainerContext container) {
+    if (container.reference() == null) {
+      return false;
+    }
+    for (RuleInForce rule : rules) {
+      if (rule.rule().needsImage() && !rule.exempts(namespace, container)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * @param read the container's image read (null when no rule in force reads it), perhaps not done
+   * @param late why a read that is not done by now has no answer
+   */
+  Result run(String namespace, Mode namespaceMode, ContainerContext container, CompletableFuture<ResolvedImage> read, String late) {
+    List<Finding> findings = new ArrayList<>();
+    List<RuleStatus> statuses = new ArrayList<>(rules.size());
+    if (container.reference() == null) {
+      String problem = container.referenceProblem() != null ? container.referenceProblem() : "invalid image reference";
+      findings.add(finding(container, PolicyEngine.IMAGE_REFERENCE, problem, modes.imageReference(namespaceMode)));
+      for (RuleInForce rule : rules) {
+        statuses.add(rule.exempts(namespace, container) ? exempt(rule, container)
+            : status(rule, container, RuleOutcome.NOT_EVALUATED, "invalid image reference: " + problem));
+      }
+      return new Result(findings, statuses);
+    }
+    List<ImageFacts> judged = null;
+    String unavailable = null;
+    if (read != null) {
+      if (!read.isDone()) {
+        unavailable = container.reference().normalized() + ": " + late;
+      } else if (read.isCompletedExceptionally()) {
+        unavailable = failureReason(read);
+      } else {
+        PlatformChoice.Choice<ImageFacts> choice = choose(container, read.join());
+        if (choice.problem() != null) {
+          unavailable = container.reference().normalized() + ": " + choice.problem();
+        } else {
+          judged = choice.judged();
+        }
+      }
+    }
+    if (unavailable != null) {
+      findings.add(finding(container, PolicyEngine.IMAGE_UNAVAILABLE, unavailable, modes.imageUnavailable(namespaceMode)));
+    }
+    for (RuleInForce configured : rules) {
+      Rule rule = configured.rule();
+      if (configured.exempts(namespace, container)) {
+        statuses.add(exempt(configured, container));
+        continue;
+      }
+      List<String> messages;
+      if (!rule.needsImage()) {
+        messages = rule.check(container, null).stream().map(Violation::message).toList();
+      } else if (judged != null) {
+        messages = acrossPlatforms(rule, container, judged);
+      } else {
+        statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable));
+        continue;
+      }
+      Mode mode = modes.rule(rule.id(), namespaceMode);
+      for (String message : messages) {
+        findings.add(finding(container, rule.id(), message, mode));
+      }
+      statuses.add(status(configured, container, messages.isEmpty() ? RuleOutcome.PASSED : RuleOutcome.VIOLATED, null));
+    }
+    return new Result(findings, statuses);
+  }
+
+  /**
+   * What each rule in force concluded over a workload, from its runs' statuses.
+   *
+   * @param capped some containers were left out by {@code limits.maxImagesPerRequest}: a rule that
+   *     reads images did not see them
+   */
+  Map<String, RuleOutcome> outcomes(List<RuleStatus> statuses, boolean capped) {
+    Map<String, RuleOutcome> outcomes = new LinkedHashMap<>();
+    for (RuleInForce configured : rules) {
+      String id = configured.rule().id();
+      boolean applies = false;
+      boolean violated = false;
+      boolean notEvaluated = capped && configured.rule().needsImage();
+      for (RuleStatus status : statuses) {
+        if (!status.ruleId().equals(id) || status.outcome() == RuleOutcome.EXEMPT) {
+          continue;
+        }
+        applies = true;
+        violated |= status.outcome() == RuleOutcome.VIOLATED;
+        notEvaluated |= status.outcome() == RuleOutcome.NOT_EVALUATED;
+      }
+      outcomes.put(id, !applies ? RuleOutcome.EXEMPT
+          : violated ? RuleOutcome.VIOLATED
+          : notEvaluated ? RuleOutcome.NOT_EVALUATED
+          : RuleOutcome.PASSED);
+    }
+    return outcomes;
+  }
+
+  /**
+   * The platforms to judge: of those read (the resolver read only the children of an index this
+   * pod's choice needs); when none was, the image's own list says why.
+   */
+  private PlatformChoice.Choice<ImageFacts> choose(ContainerContext container, ResolvedImage image) {
+    if (image.platforms().isEmpty()) {
+      String problem = platforms.choose(container.platforms(), image.offered(), name -> name).problem();
+      return new PlatformChoice.Choice<>(List.of(), problem != null ? problem : "the image has no linux or windows platform to judge");
+    }
+    return platforms.choose(container.platforms(), image.platforms());
+  }
+
+  /**
+   * Runs a rule on each platform. A violation found on only some platforms says which; on a
+   * Windows platform, where the reader would otherwise assume linux, the message starts with it
+   * ({@code windows/amd64: image USER …}).
+   */
+  private static List<String> acrossPlatforms(Rule rule, ContainerContext container, List<ImageFacts> platforms) {
+    Map<String, List<ImageFacts>> platformsByMessage = null; // built only when there is a violation: rarely
+    for (ImageFacts facts : platforms) {
+      for (Violation violation : rule.check(container, facts)) {
+        platformsByMessage = platformsByMessage == null ? new LinkedHashMap<>() : platformsByMessage;
+        platformsByMessage.computeIfAbsent(violation.message(), m -> new ArrayList<>()).add(facts);
+      }
+    }
+    if (platformsByMessage == null) {
+      return List.of();
+    }
+    List<String> messages = new ArrayList<>();
+    platformsByMessage.forEach((message, where) -> {
+      String names = String.join(", ", where.stream().map(f -> label(f, platforms)).distinct().toList());
+      if (where.stream().anyMatch(ImageFacts::isWindows)) {
+        messages.add(names + ": " + message);
+      } else {
+        messages.add(where.size() == platforms.size() ? message : message + " (on " + names + ")");
+      }
+    });
+    return messages;
+  }
+
+  /** {@code os/arch[/variant]}, with the os.version when another judged platform has the same name (Windows builds). */
+  private static String label(ImageFacts facts, List<ImageFacts> judged) {
+    if (facts.osVersion() != null
+        && judged.stream().anyMatch(o -> o != facts && o.platform().equals(facts.platform()) && !facts.osVersion().equals(o.osVersion()))) {
+      return facts.platform() + " " + facts.osVersion();
+    }
+    return facts.platform();
+  }
+
+  private static String failureReason(CompletableFuture<ResolvedImage> read) {
+    try {
+      read.join();
+      return "unknown failure";
+    } catch (CompletionException | CancellationException e) {
+      Throwable cause = e.getCause() == null ? e : e.getCause();
+      return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+    }
+  }
+
+  private static RuleStatus exempt(RuleInForce rule, ContainerContext container) {
+    return status(rule, container, RuleOutcome.EXEMPT, "exempt by rules." + rule.rule().id() + ".exemptions");
+  }
+
+  private static RuleStatus status(RuleInForce rule, ContainerContext container, RuleOutcome outcome, String reason) {
+    return new RuleStatus(rule.rule().id(), container.name(), outcome, reason);
+  }
+
+  private static Finding finding(ContainerContext container, String ruleId, String message, Mode mode) {
+    return new Finding(container.name(), container.image(), ruleId, message, mode);
+  }
+
+  /** A rule with its exemptions, resolved once at start-up; its mode depends on the namespace. */
+  record RuleInForce(Rule rule, ImageGlob exemptImages, List<String> exemptNamespaces) {
+    RuleInForce(Rule rule, ImagegateConfig config) {
+      this(rule, new ImageGlob(config.rule(rule.id()).exemptions().images()), config.rule(rule.id()).exemptions().namespaces());
+    }
+
+    boolean exempts(String namespace, ContainerContext container) {
+      return (namespace != null && exemptNamespaces.contains(namespace))
+          || exemptImages.matches(container.image(), container.reference());
+    }
+  }
+}
