@@ -24,11 +24,6 @@ class RegistryImageSource {
       }
 
       @Override
-      public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline) {
-        return resolver.resolve(reference, pod, deadline);
-      }
-
-      @Override
       public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline, PlatformFilter wanted) {
         return resolver.resolve(reference, pod, deadline, wanted);
       }
