@@ -62,9 +62,12 @@ public final class PackagedApp implements AutoCloseable {
         .POST(HttpRequest.BodyPublishers.ofString(review)).build();
   }
 
+  /** The most a start may take: generous, since several processes may start at once on a busy 2-core machine. */
+  private static final long READY_SECONDS = 120;
+
   /** Ready when our process answers on both its ports (a port picked free may be taken by a parallel build). */
   public PackagedApp awaitReady(HttpClient client) throws InterruptedException, IOException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
     while (System.nanoTime() < deadline && process.isAlive()) {
       try {
         HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
@@ -79,7 +82,7 @@ public final class PackagedApp implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("imagegate did not become ready within 30 s; its log:\n" + Files.readString(log));
+    throw new AssertionError("imagegate did not become ready within " + READY_SECONDS + " s; its log:\n" + Files.readString(log));
   }
 
   @Override
