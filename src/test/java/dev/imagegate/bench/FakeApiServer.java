@@ -46,7 +46,8 @@ import java.util.concurrent.atomic.LongAdder;
  *       request's {@code timeoutSeconds} (default 30 min), with a BOOKMARK every
  *       {@code bookmarkSeconds} when asked ({@code allowWatchBookmarks}); events come from
  *       {@link #emit} or from a rate of MODIFIED pods ({@code EVENTS_PER_SECOND}). A WebSocket
- *       upgrade is refused with 503, so fabric8 watches over HTTP;
+ *       upgrade is answered 200 without an upgrade, so fabric8 falls back to a watch over HTTP at once
+ *       (one extra request per watch started, counted apart);
  *   <li>coordination.k8s.io Leases: GET, POST, PUT (with resourceVersion conflicts), so fabric8's
  *       leader election works;
  *   <li>wgpolicyk8s.io/v1alpha2 PolicyReports: discovery, list, get, create, update, delete; their
@@ -223,7 +224,8 @@ public final class FakeApiServer implements AutoCloseable {
     String what = path.plural() + (path.namespace() != null && ("list".equals(verb) || "watch".equals(verb)) ? " (one namespace)" : "");
     if ("watch".equals(verb) && "websocket".equalsIgnoreCase(exchange.getRequestHeaders().getFirst("Upgrade"))) {
       count("watch-websocket-refused", what);
-      status(exchange, 503, "ServiceUnavailable", "WebSocket watches are not served here; watch over HTTP");
+      // 200, not 101: fabric8 then watches over HTTP at once (503 would make it retry the handshake ~10 times first)
+      status(exchange, 200, "BadRequest", "WebSocket watches are not served here; watch over HTTP");
       return;
     }
     count(verb, what);

@@ -128,6 +128,24 @@ class FakeApiServerTest {
   }
 
   @Test
+  void anInformerListsThenKeepsOneWatchOpen() throws Exception {
+    var informer = client.namespaces().withLabel("imagegate.dev/mode").inform();
+    try {
+      long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (server.openWatches() == 0 && System.nanoTime() < until) {
+        Thread.sleep(20);
+      }
+      Thread.sleep(3_000);
+      System.out.println("COUNTS " + server.counts());
+      assertThat(informer.getStore().list()).isEmpty(); // 7 namespaces: none is the 50th
+      assertThat(server.openWatches()).isEqualTo(1);
+      assertThat(server.counts()).containsEntry("watch namespaces", 1L);
+    } finally {
+      informer.close();
+    }
+  }
+
+  @Test
   void leaderElectionAcquiresTheLease() throws Exception {
     CountDownLatch leading = new CountDownLatch(1);
     CompletableFuture<?> election = client.leaderElector().withConfig(new LeaderElectionConfigBuilder().withName("bench")

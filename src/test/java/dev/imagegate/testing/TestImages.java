@@ -319,6 +319,11 @@ public final class TestImages {
    * @return the pushed manifests, in order
    */
   public List<Pushed> pushVariants(String repository, Config config, int count, int parallel) {
+    return pushVariants(repository, config, count, parallel, null);
+  }
+
+  /** As {@link #pushVariants(String, Config, int, int)}, variant {@code n} under the tag {@code tags.apply(n)}. */
+  public List<Pushed> pushVariants(String repository, Config config, int count, int parallel, java.util.function.IntFunction<String> tags) {
     if (registry.pushCredential() != null) {
       throw new IllegalStateException("pushVariants needs a registry without authentication");
     }
@@ -350,7 +355,7 @@ public final class TestImages {
           byte[] bytes = JSON.writeValueAsBytes(manifest);
           String digest = sha256(bytes);
           java.net.http.HttpRequest put = java.net.http.HttpRequest.newBuilder(
-                  java.net.URI.create(registry.url() + "/v2/" + repository + "/manifests/" + digest))
+                  java.net.URI.create(registry.url() + "/v2/" + repository + "/manifests/" + (tags == null ? digest : tags.apply(n))))
               .header("Content-Type", OCI_MANIFEST)
               .PUT(java.net.http.HttpRequest.BodyPublishers.ofByteArray(bytes))
               .build();
