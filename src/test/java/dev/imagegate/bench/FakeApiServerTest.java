@@ -136,7 +136,6 @@ class FakeApiServerTest {
         Thread.sleep(20);
       }
       Thread.sleep(3_000);
-      System.out.println("COUNTS " + server.counts());
       assertThat(informer.getStore().list()).isEmpty(); // 7 namespaces: none is the 50th
       assertThat(server.openWatches()).isEqualTo(1);
       assertThat(server.counts()).containsEntry("watch namespaces", 1L);
