@@ -17,7 +17,17 @@ final class AuditJson {
     Map<String, Object> body = new LinkedHashMap<>();
     AuditReport report = status.report();
     body.put("enabled", true);
-    body.put("state", status.running() ? "running" : report == null ? (status.lastError() == null ? "pending" : "failed") : "complete");
+    if (!status.leading()) {
+      // only the lease holder audits: say who does, never an empty report as if the cluster were clean
+      body.put("state", "standby");
+      body.put("leader", status.holder());
+      body.put("message", status.holder() == null
+          ? "no replica holds the audit lease yet; the holder audits and writes the PolicyReports"
+          : "this replica does not hold the audit lease: " + status.holder() + " audits; its results are in the "
+              + "PolicyReports (kubectl get policyreports -A) and in GET /audit on that replica");
+    } else {
+      body.put("state", status.running() ? "running" : report == null ? (status.lastError() == null ? "pending" : "failed") : "complete");
+    }
     body.put("interval", status.interval().toString());
     if (status.lastError() != null) {
       body.put("lastError", status.lastError());
@@ -31,7 +41,7 @@ final class AuditJson {
       reports.put("detail", status.reports().detail());
     }
     body.put("policyReports", reports);
-    if (report == null) {
+    if (report == null || !status.leading()) {
       return body;
     }
     body.put("startedAt", report.started().toString());

@@ -16,7 +16,7 @@ import org.jboss.logging.Logger;
 
 /**
  * Leader election on a {@code coordination.k8s.io/v1} Lease (fabric8's LeaderElector with a
- * LeaseLock): of all replicas, only the holder writes reports. Losing the lease (an API outage
+ * LeaseLock): of all replicas, only the holder audits (runs the informers) and writes reports. Losing the lease (an API outage
  * longer than the renew deadline) ends the term; the replica then runs for the lease again.
  * Trouble reaching the Lease is logged once, not at every retry.
  */
@@ -40,6 +40,7 @@ final class AuditLeader implements AutoCloseable {
   private final Timing timing;
   private final ScheduledExecutorService scheduler;
   private final Runnable onStartLeading;
+  private final Runnable onStopLeading;
   private final AtomicBoolean leading = new AtomicBoolean();
   private final AtomicBoolean troubleSaid = new AtomicBoolean();
   private volatile String holder;
@@ -47,7 +48,7 @@ final class AuditLeader implements AutoCloseable {
   private volatile boolean closed;
 
   AuditLeader(KubernetesClient client, String namespace, String leaseName, String identity, Timing timing,
-      ScheduledExecutorService scheduler, Runnable onStartLeading) {
+      ScheduledExecutorService scheduler, Runnable onStartLeading, Runnable onStopLeading) {
     this.client = client;
     this.namespace = namespace;
     this.leaseName = leaseName;
@@ -55,6 +56,7 @@ final class AuditLeader implements AutoCloseable {
     this.timing = timing;
     this.scheduler = scheduler;
     this.onStartLeading = onStartLeading;
+    this.onStopLeading = onStopLeading;
   }
 
   synchronized void start() {
@@ -73,7 +75,7 @@ final class AuditLeader implements AutoCloseable {
     CompletableFuture<?> election = client.leaderElector().withConfig(config).build().start();
     term = election;
     election.whenComplete((ignored, error) -> {
-      leading.set(false);
+      stopped();
       if (!closed) {
         LOG.infof("audit: lease %s/%s lost; running for it again", namespace, leaseName);
         scheduler.schedule(this::start, timing.retryPeriod().toMillis(), TimeUnit.MILLISECONDS);
@@ -96,7 +98,7 @@ final class AuditLeader implements AutoCloseable {
 
   private void started() {
     if (leading.compareAndSet(false, true)) {
-      LOG.infof("audit: %s holds the lease %s/%s and writes the PolicyReports", identity, namespace, leaseName);
+      LOG.infof("audit: %s holds the lease %s/%s: it audits and writes the PolicyReports", identity, namespace, leaseName);
       onStartLeading.run();
     }
   }
@@ -104,6 +106,7 @@ final class AuditLeader implements AutoCloseable {
   private void stopped() {
     if (leading.compareAndSet(true, false)) {
       LOG.infof("audit: %s no longer holds the lease %s/%s", identity, namespace, leaseName);
+      onStopLeading.run();
     }
   }
 
@@ -114,7 +117,7 @@ final class AuditLeader implements AutoCloseable {
     if (current != null) {
       current.cancel(true); // releases the lease (releaseOnCancel), so another replica takes over at once
     }
-    leading.set(false);
+    stopped();
   }
 
   /** The lease lock, saying once (not at every retry) when the Lease cannot be read or written. */

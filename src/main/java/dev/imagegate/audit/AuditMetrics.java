@@ -69,6 +69,18 @@ final class AuditMetrics {
         .register(registry).increment();
   }
 
+  /** An informer event: kind (Deployment, Pod…, Namespace) and type (add, update, delete). */
+  void event(String kind, String type) {
+    Counter.builder("imagegate.audit.informer.events").description("Watch events the audit's informers received, by kind and type")
+        .tags("kind", kind, "type", type).register(registry).increment();
+  }
+
+  /** Workloads judged: pass full (every workload, every audit.interval) or changed (only those that changed). */
+  void judged(String pass, int workloads) {
+    Counter.builder("imagegate.audit.judged").description("Workloads judged by the audit, by pass (full or changed)")
+        .tag("pass", pass).register(registry).increment(workloads);
+  }
+
   void reports(String state) {
     Counter.builder("imagegate.audit.report.writes").description("PolicyReport write rounds, by outcome")
         .tag("outcome", state).register(registry).increment();

@@ -3,43 +3,59 @@ package dev.imagegate.audit;
 import dev.imagegate.config.AuditSettings;
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
- * The background audit of one replica: lists the cluster on start and every {@code audit.interval},
- * judges every workload with the admission engine, keeps the latest {@link AuditReport} for
- * {@code GET /audit} and the gauges, and, while this replica holds the lease, writes the
- * PolicyReports.
+ * The background audit of one replica. Only the lease holder audits: when it gets the lease it
+ * starts the {@link Inventory}'s informers (one list, then watch events), judges every workload
+ * once, then judges again only the workloads that change (debounced, {@value #DEBOUNCE_MILLIS} ms)
+ * and everything every {@code audit.interval} (images may have changed behind their tags); after
+ * each round it writes the PolicyReports whose content changed. When it loses the lease it stops
+ * the informers and drops the inventory and its results; a replica without the lease keeps none
+ * (it still serves admissions) and {@code GET /audit} there names the holder.
  *
- * <p>Runs on one low-priority thread of its own, and reads at most {@code audit.concurrency}
- * images at once, so admissions keep the rest of the registry pool; images come through the same
- * resolver cache as admissions. Every replica audits (so each serves {@code /audit} and warms its
- * cache); only the lease holder writes.
+ * <p>Runs on one low-priority thread of its own, judges in batches of {@value #BATCH} workloads and
+ * reads at most {@code audit.concurrency} images at once, so admissions keep the rest of the
+ * registry pool; images come through the same resolver cache as admissions.
  */
 public final class Auditor implements AutoCloseable {
   /** The first audit waits this long at most for the namespace labels to be known. */
   static final Duration READY_WAIT = Duration.ofSeconds(10);
+  /** Changes arriving within this time are judged together. */
+  static final long DEBOUNCE_MILLIS = 2_000;
+  /** Workloads judged at once: bounds the judgements held before they become compact results. */
+  static final int BATCH = 500;
 
   private static final Logger LOG = Logger.getLogger(Auditor.class);
 
   /**
    * What {@code /audit} shows about this replica's audit.
    *
-   * @param report the latest complete audit, or null before the first
-   * @param running an audit is running now
+   * @param report the latest audit while this replica leads, or null (before its first, or not leading)
+   * @param running a full audit is running now
    * @param lastError why the latest attempt failed (the report is then older), or null
    * @param reports the latest PolicyReport write, or null before the first
    * @param leading this replica holds the lease
@@ -60,6 +76,13 @@ public final class Auditor implements AutoCloseable {
   private final PolicyReportWriter writer;
   private final AuditMetrics metrics;
   private final AtomicReference<AuditReport> latest = new AtomicReference<>();
+  /** Key → the latest result of each judged workload; the audit thread's alone. */
+  private final Map<String, WorkloadAudit> audits = new HashMap<>();
+  private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private volatile Inventory inventory;
+  private volatile ScheduledFuture<?> periodic;
+  private volatile boolean fullDone;
   private volatile String lastError;
   private volatile PolicyReportWriter.Outcome lastWrite;
   private volatile boolean running;
@@ -96,17 +119,18 @@ public final class Auditor implements AutoCloseable {
     this.executor.setRemoveOnCancelPolicy(true);
     this.writer = new PolicyReportWriter(client);
     this.metrics = new AuditMetrics(meters);
-    this.leader = new AuditLeader(client, leaseNamespace, settings.leaseName(), identity, timing, executor, this::onLeading);
+    this.leader = new AuditLeader(client, leaseNamespace, settings.leaseName(), identity, timing, executor, this::onLeading,
+        this::onLost);
   }
 
-  /** Runs for the lease and schedules the audits: the first now, then every {@code audit.interval}. Returns at once. */
+  /** Runs for the lease; the holder audits. Returns at once. */
   public void start() {
     startElection();
-    executor.scheduleWithFixedDelay(this::runQuietly, 0, settings.interval().toMillis(), TimeUnit.MILLISECONDS);
-    LOG.infof("audit: every %s, %d image reads at once; lease %s", settings.interval(), settings.concurrency(), settings.leaseName());
+    LOG.infof("audit: lease %s; the holder watches the cluster, judges changes as they come and everything every %s, "
+        + "%d image reads at once", settings.leaseName(), settings.interval(), settings.concurrency());
   }
 
-  /** Runs for the lease, without scheduling audits. */
+  /** Runs for the lease. */
   void startElection() {
     try {
       leader.start();
@@ -124,15 +148,33 @@ public final class Auditor implements AutoCloseable {
     }
   }
 
-  /** Audits now, on the audit thread (after any audit already running), and waits for it. */
+  /**
+   * A full audit now, on the audit thread, once this replica leads with its inventory listed (it
+   * waits up to 30 s for that); null when it does not lead by then.
+   */
   public AuditReport runNow() throws InterruptedException, ExecutionException {
-    Future<AuditReport> run = executor.submit(this::run);
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (!listed()) {
+      if (System.nanoTime() > deadline || closed) {
+        return null;
+      }
+      Thread.sleep(20);
+    }
+    Future<AuditReport> run = executor.submit(this::fullPass);
     return run.get();
   }
 
-  /** Waits for queued work of the audit thread (report writes after a change of leader): tests. */
+  private boolean listed() {
+    Inventory current = inventory;
+    return current != null && current.synced().isDone() && !current.synced().isCompletedExceptionally();
+  }
+
+  /** Waits for the changes seen so far to be judged and reported: tests. */
   void settle() throws InterruptedException, ExecutionException {
     executor.submit(() -> { }).get();
+    if (!dirty.isEmpty() || flushScheduled.get()) {
+      executor.submit(this::flush).get();
+    }
   }
 
   public Status status() {
@@ -148,9 +190,122 @@ public final class Auditor implements AutoCloseable {
     return leader.leading();
   }
 
-  private void runQuietly() {
+  /** Informers this replica runs: none unless it holds the lease. */
+  int informers() {
+    Inventory current = inventory;
+    return current == null ? 0 : current.informers();
+  }
+
+  /** The lease is ours: start the informers, audit everything once listed, then every interval. */
+  private void onLeading() {
+    execute(() -> {
+      if (!leader.leading() || inventory != null || closed) {
+        return;
+      }
+      Inventory started;
+      try {
+        started = new Inventory(client, settings.namespaceSelector(), settings.objectSelector(), this::changed, metrics::event);
+      } catch (RuntimeException e) {
+        failed("cannot watch the cluster's workloads: " + AuditLeader.shortMessage(e));
+        return;
+      }
+      inventory = started;
+      started.synced().whenComplete((ignored, error) -> execute(() -> {
+        if (inventory != started) {
+          return; // lost the lease meanwhile
+        }
+        if (error != null) {
+          failed("cannot list the cluster's workloads: " + AuditLeader.shortMessage(error));
+          return;
+        }
+        fullPassQuietly();
+        long every = settings.interval().toMillis();
+        periodic = executor.scheduleWithFixedDelay(this::fullPassQuietly, every, every, TimeUnit.MILLISECONDS);
+      }));
+    });
+  }
+
+  /** The lease is gone: stop the informers at once, drop what they kept and what was judged. */
+  private void onLost() {
+    Inventory current = inventory;
+    inventory = null;
+    fullDone = false;
+    if (current != null) {
+      current.close();
+    }
+    ScheduledFuture<?> every = periodic;
+    if (every != null) {
+      every.cancel(false);
+    }
+    execute(() -> {
+      if (inventory == null) {
+        audits.clear();
+        dirty.clear();
+        latest.set(null);
+        writer.forget();
+      }
+    });
+  }
+
+  private void execute(Runnable task) {
     try {
-      run();
+      executor.execute(task);
+    } catch (RejectedExecutionException e) {
+      // shutting down
+    }
+  }
+
+  /** From the informers: a workload changed, appeared or went; judged after the debounce. */
+  private void changed(String key) {
+    dirty.add(key);
+    scheduleFlush();
+  }
+
+  private void scheduleFlush() {
+    if (fullDone && flushScheduled.compareAndSet(false, true)) {
+      try {
+        executor.schedule(this::flush, DEBOUNCE_MILLIS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // shutting down
+      }
+    }
+  }
+
+  /** Judges the workloads that changed since the last round, and only those. */
+  private void flush() {
+    flushScheduled.set(false);
+    Inventory current = inventory;
+    if (current == null || !fullDone || dirty.isEmpty()) {
+      return;
+    }
+    Instant started = clock.instant();
+    List<String> keys = new ArrayList<>(dirty);
+    dirty.removeAll(keys);
+    List<Workload> changed = new ArrayList<>();
+    for (String key : keys) {
+      Workload workload = current.selected(key);
+      audits.remove(key); // gone, unselected, or judged again below
+      if (workload != null) {
+        changed.add(workload);
+      }
+    }
+    try {
+      judge(changed, "changed");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    } catch (RuntimeException e) {
+      LOG.errorf(e, "audit: judging %d changed workloads failed", changed.size());
+      return;
+    }
+    if (inventory == current) {
+      publish(started, current.notes(), -1);
+    }
+  }
+
+  private void fullPassQuietly() {
+    try {
+      fullPass();
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (RuntimeException e) {
@@ -158,7 +313,12 @@ public final class Auditor implements AutoCloseable {
     }
   }
 
-  private AuditReport run() throws InterruptedException {
+  /** Judges every workload of the inventory; null when this replica has none (not leading). */
+  private AuditReport fullPass() throws InterruptedException {
+    Inventory current = inventory;
+    if (current == null) {
+      return null;
+    }
     if (firstRun) {
       firstRun = false;
       long deadline = System.nanoTime() + READY_WAIT.toNanos();
@@ -169,48 +329,61 @@ public final class Auditor implements AutoCloseable {
     running = true;
     Instant started = clock.instant();
     try {
-      Inventory.Listing listing = Inventory.list(client, settings.namespaceSelector(), settings.objectSelector());
-      AuditReport report = ClusterAudit.judge(engine, listing, namespaceModes, settings.concurrency(), started, clock);
-      latest.set(report);
-      if (lastError != null) {
-        LOG.info("audit: the Kubernetes API answers again");
+      dirty.clear(); // changes from here on are in the listing, or judged after it
+      Inventory.Listing listing = current.listing();
+      audits.clear();
+      judge(listing.workloads(), "full");
+      if (inventory != current) {
+        return null;
       }
-      lastError = null;
-      metrics.record(report);
-      LOG.infof("audit: %d workloads in %d namespaces, %d would be denied under enforce (%d ms); %d outside the "
-          + "webhook's selectors not judged%s",
-          report.workloads(), report.namespaces().size(),
-          report.namespaces().values().stream().mapToLong(AuditReport.NamespaceAudit::wouldDeny).sum(),
-          report.duration().toMillis(), listing.unselected(), report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
-      writeReports();
-      return report;
-    } catch (KubernetesClientException e) {
-      if (closed) {
-        return latest.get(); // shutting down: the client is going away
+      fullDone = true;
+      if (!dirty.isEmpty()) {
+        scheduleFlush(); // the changes that came during the pass
       }
-      metrics.run("failed");
-      String error = "cannot list the cluster's workloads: " + AuditLeader.shortMessage(e);
-      LOG.debugf(e, "audit: listing failed");
-      if (lastError == null) {
-        LOG.warnf("audit: %s; the previous audit stays current, next try in %s", error, settings.interval());
-      }
-      lastError = error;
-      return latest.get();
+      return publish(started, listing.notes(), listing.unselected());
     } finally {
       running = false;
     }
   }
 
-  private void onLeading() {
-    try {
-      executor.execute(() -> {
-        if (latest.get() != null) {
-          writeReports(); // a new leader writes at once rather than an interval later
-        }
-      });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      // shutting down
+  /** Judges in batches, keeping compact results only. */
+  private void judge(List<Workload> workloads, String pass) throws InterruptedException {
+    for (int from = 0; from < workloads.size(); from += BATCH) {
+      List<Workload> batch = workloads.subList(from, Math.min(workloads.size(), from + BATCH));
+      audits.putAll(ClusterAudit.judge(engine, batch, namespaceModes, settings.concurrency()));
+      metrics.judged(pass, batch.size());
     }
+  }
+
+  /** @param unselected workloads the selectors leave out (logged after a full pass), or -1 after changes */
+  private AuditReport publish(Instant started, List<String> notes, int unselected) {
+    AuditReport report = ClusterAudit.report(started, clock.instant(), notes, audits.values(), namespaceModes);
+    latest.set(report);
+    if (lastError != null) {
+      LOG.info("audit: the Kubernetes API answers again");
+    }
+    lastError = null;
+    metrics.record(report);
+    if (unselected >= 0) {
+      LOG.infof("audit: %d workloads in %d namespaces, %d would be denied under enforce (%d ms); %d outside the "
+          + "webhook's selectors not judged%s",
+          report.workloads(), report.namespaces().size(),
+          report.namespaces().values().stream().mapToLong(AuditReport.NamespaceAudit::wouldDeny).sum(),
+          report.duration().toMillis(), unselected, report.notes().isEmpty() ? "" : "; " + String.join("; ", report.notes()));
+    }
+    writeReports();
+    return report;
+  }
+
+  private void failed(String error) {
+    if (closed) {
+      return; // shutting down: the client is going away
+    }
+    metrics.run("failed");
+    if (lastError == null) {
+      LOG.warnf("audit: %s; retrying", error);
+    }
+    lastError = error;
   }
 
   private void writeReports() {
@@ -222,7 +395,7 @@ public final class Auditor implements AutoCloseable {
     try {
       outcome = writer.write(report, leader::leading);
     } catch (RuntimeException e) {
-      outcome = new PolicyReportWriter.Outcome(PolicyReportWriter.State.FAILED, AuditLeader.shortMessage(e), 0, 0);
+      outcome = new PolicyReportWriter.Outcome(PolicyReportWriter.State.FAILED, AuditLeader.shortMessage(e), 0, 0, 0);
     }
     PolicyReportWriter.Outcome previous = lastWrite;
     lastWrite = outcome;
@@ -237,7 +410,7 @@ public final class Auditor implements AutoCloseable {
           + "the audit). Install the wgpolicyk8s.io CRDs, e.g. from kubernetes-sigs/wg-policy-prototypes or Kyverno", outcome.detail());
       case FORBIDDEN -> LOG.warnf("audit: cannot write PolicyReports (%s); needs RBAC get, list, create, update, "
           + "delete on wgpolicyk8s.io policyreports", outcome.detail());
-      case FAILED -> LOG.warnf("audit: writing PolicyReports failed (%s); tried again at the next audit", outcome.detail());
+      case FAILED -> LOG.warnf("audit: writing PolicyReports failed (%s); tried again at the next round", outcome.detail());
     }
   }
 
@@ -245,6 +418,7 @@ public final class Auditor implements AutoCloseable {
   public void close() {
     closed = true;
     leader.close();
+    onLost();
     executor.shutdownNow();
     try {
       executor.awaitTermination(2, TimeUnit.SECONDS);

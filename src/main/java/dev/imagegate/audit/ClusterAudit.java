@@ -10,18 +10,20 @@ import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.policy.RuleOutcome;
 import dev.imagegate.policy.Subject;
 import dev.imagegate.workload.Workload;
-import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * Judges listed workloads with the admission engine and turns the judgements into an
+ * Judges the inventory's workloads with the admission engine and turns the judgements into an
  * {@link AuditReport}: the same rules, exemptions and modes as admission, each distinct image read
- * once.
+ * once per batch.
  */
 final class ClusterAudit {
   /** A result's message stays readable in a report, whatever the number of containers. */
@@ -30,15 +32,19 @@ final class ClusterAudit {
   private ClusterAudit() {}
 
   /**
+   * Judges workloads, each distinct image read once; those in namespaces that are exempt or whose
+   * mode is {@code off} are left out.
+   *
    * @param modes namespace → its own mode (label), or null
    * @param concurrency image resolutions at once
+   * @return key ({@link Inventory#key}) → audit, in the order given
    */
-  static AuditReport judge(PolicyEngine engine, Inventory.Listing listing, Function<String, Mode> modes, int concurrency,
-      Instant started, Clock clock) throws InterruptedException {
+  static Map<String, WorkloadAudit> judge(PolicyEngine engine, List<Workload> workloads, Function<String, Mode> modes,
+      int concurrency) throws InterruptedException {
     List<Workload> judged = new ArrayList<>();
     List<Subject> subjects = new ArrayList<>();
-    Map<String, Mode> namespaceModes = new LinkedHashMap<>();
-    for (Workload workload : listing.workloads()) {
+    Map<String, Mode> namespaceModes = new HashMap<>();
+    for (Workload workload : workloads) {
       String namespace = workload.namespace();
       if (engine.namespaceExempt(namespace)) {
         continue;
@@ -51,18 +57,31 @@ final class ClusterAudit {
       subjects.add(workload.subject(mode));
     }
     List<Judgement> judgements = engine.judgeAll(subjects, concurrency);
-    Map<String, List<WorkloadAudit>> byNamespace = new LinkedHashMap<>();
+    Map<String, WorkloadAudit> audits = new LinkedHashMap<>();
     for (int i = 0; i < judged.size(); i++) {
       Workload workload = judged.get(i);
-      Mode mode = namespaceModes.get(workload.namespace());
-      byNamespace.computeIfAbsent(workload.namespace(), n -> new ArrayList<>())
-          .add(audit(engine, workload, mode, judgements.get(i)));
+      audits.put(Inventory.key(workload), audit(engine, workload, namespaceModes.get(workload.namespace()), judgements.get(i)));
     }
-    Map<String, NamespaceAudit> namespaces = new LinkedHashMap<>();
-    byNamespace.forEach((namespace, workloads) ->
-        namespaces.put(namespace, new NamespaceAudit(namespace, namespaceModes.get(namespace), workloads)));
-    return new AuditReport(started, clock.instant(), listing.notes(), namespaces);
+    return audits;
   }
+
+  /** The report of every current audit, per namespace, each namespace's workloads sorted by kind and name. */
+  static AuditReport report(Instant started, Instant finished, List<String> notes, Collection<WorkloadAudit> audits,
+      Function<String, Mode> modes) {
+    Map<String, List<WorkloadAudit>> byNamespace = new HashMap<>();
+    for (WorkloadAudit audit : audits) {
+      byNamespace.computeIfAbsent(audit.workload().namespace(), n -> new ArrayList<>()).add(audit);
+    }
+    Map<String, NamespaceAudit> namespaces = new HashMap<>();
+    byNamespace.forEach((namespace, workloads) -> {
+      workloads.sort(BY_KIND_AND_NAME);
+      namespaces.put(namespace, new NamespaceAudit(namespace, modes.apply(namespace), workloads));
+    });
+    return new AuditReport(started, finished, notes, namespaces);
+  }
+
+  private static final Comparator<WorkloadAudit> BY_KIND_AND_NAME =
+      Comparator.comparing((WorkloadAudit a) -> a.workload().kind()).thenComparing(a -> a.workload().name());
 
   static WorkloadAudit audit(PolicyEngine engine, Workload workload, Mode namespaceMode, Judgement judgement) {
     List<Finding> findings = judgement.verdict().findings();

@@ -5,26 +5,29 @@ import dev.imagegate.workload.Workload;
 import dev.imagegate.workload.WorkloadKind;
 import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.KubernetesResourceList;
-import io.fabric8.kubernetes.api.model.ListOptions;
-import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.function.Function;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 
 /**
- * Lists what runs in the cluster and keeps each workload once.
+ * What runs in the cluster, kept up to date by informers (one list at start, then watch events)
+ * while this replica holds the audit lease; each workload once, as a trimmed {@link Workload}.
  *
  * <ul>
  *   <li>Controllers are judged by their pod template: Deployments, StatefulSets, DaemonSets,
@@ -40,17 +43,24 @@ import java.util.function.Predicate;
  *       ({@code audit.namespaceSelector} on the namespace's labels, {@code audit.objectSelector} on
  *       the workload's own), so the audit never reports what admission is never asked about.
  * </ul>
+ *
+ * <p>Memory: the informers' stores keep a key and a resourceVersion per object ({@link TrimmedStore});
+ * the full object is read once, as it arrives, into a {@link Workload} for what is judged itself, and
+ * into nothing for the rest (a Deployment's ReplicaSets and pods).
  */
-final class Inventory {
-  /** Page size of each list call, so a large cluster never comes back as one response. */
+final class Inventory implements AutoCloseable {
+  /** Page size of the informers' lists, so a large cluster never comes back as one response. */
   static final long PAGE = 500;
+
+  /** The label the apiserver puts on every namespace: its name. Selectors rely on it. */
+  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
 
   private static final Set<String> POD_CONTROLLERS = Set.of("ReplicaSet", "ReplicationController", "StatefulSet", "DaemonSet", "Job");
 
-  /** A kind the audit lists, and which of its objects it judges themselves (not through a controller). */
+  /** A kind the audit watches, and which of its objects it judges themselves (not through a controller). */
   private record Audited(WorkloadKind kind, Predicate<HasMetadata> judgedItself) {}
 
-  /** Listed in this order (the order of the notes); PodTemplates run nothing and are not listed. */
+  /** Watched in this order (the order of the notes); PodTemplates run nothing and are not watched. */
   private static final List<Audited> AUDITED = List.of(
       new Audited(WorkloadKind.DEPLOYMENT, o -> true),
       new Audited(WorkloadKind.STATEFUL_SET, o -> true),
@@ -68,92 +78,226 @@ final class Inventory {
    */
   record Listing(List<Workload> workloads, List<String> notes, int unselected) {}
 
-  /** The label the apiserver puts on every namespace: its name. Selectors rely on it. */
-  static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
-
-  private Inventory() {}
+  private final KubernetesClient client;
+  private final LabelSelector namespaceSelector;
+  private final LabelSelector objectSelector;
+  private final Consumer<String> changed;
+  private final BiConsumer<String, String> events;
+  /** Key ({@link #key}) → each workload judged itself, selected or not (labels may change). */
+  private final Map<String, Workload> workloads = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, String>> namespaceLabels = new ConcurrentHashMap<>();
+  /** Resource → why it is not listed. */
+  private final Map<String, String> refused = new ConcurrentHashMap<>();
+  private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final CompletableFuture<Void> synced;
 
   /**
-   * Lists every audited kind in every namespace. A kind the API refuses (403) or does not serve
-   * (404) is left out with a note; any other failure fails the listing, so that a report is never
-   * written from half a cluster.
+   * Starts one informer per audited kind (and one on namespaces when {@code namespaceSelector}
+   * reads their labels); returns at once.
+   *
+   * @param changed told the key of every workload whose trimmed record changed, appeared or went
+   * @param events told (kind, add|update|delete) of every informer event
    */
-  static Listing list(KubernetesClient client) {
-    return list(client, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING);
-  }
-
-  /**
-   * Lists every audited kind in every namespace, keeping what the two selectors select. The
-   * namespaces' labels are listed once per audit; if they cannot be, the namespace selector is
-   * judged on the label the apiserver sets on every namespace ({@value #NAMESPACE_NAME_LABEL}) alone, with a note.
-   */
-  static Listing list(KubernetesClient client, LabelSelector namespaceSelector, LabelSelector objectSelector) {
-    List<String> notes = new ArrayList<>();
-    List<Workload> workloads = new ArrayList<>();
-    Scope scope = new Scope(namespaceSelector, objectSelector,
-        namespaceSelector.isEmpty() ? Map.of() : namespaceLabels(client, notes));
-    for (Audited audited : AUDITED) {
-      WorkloadKind kind = audited.kind();
-      for (HasMetadata object : all(kind.resource(), notes, o -> client.resources(kind.type()).inAnyNamespace().list(o))) {
-        if (audited.judgedItself().test(object) && kind.podSpec(object) != null && object.getMetadata() != null
-            && object.getMetadata().getNamespace() != null) {
-          Workload workload = Workloads.of(object);
-          if (scope.selects(workload)) {
-            workloads.add(workload);
-          }
-        }
+  Inventory(KubernetesClient client, LabelSelector namespaceSelector, LabelSelector objectSelector, Consumer<String> changed,
+      BiConsumer<String, String> events) {
+    this.client = client;
+    this.namespaceSelector = namespaceSelector;
+    this.objectSelector = objectSelector;
+    this.changed = changed;
+    this.events = events;
+    List<CompletableFuture<Void>> starts = new ArrayList<>();
+    try {
+      if (!namespaceSelector.isEmpty()) {
+        starts.add(informNamespaces());
       }
+      for (Audited audited : AUDITED) {
+        starts.add(inform(audited));
+      }
+    } catch (RuntimeException e) {
+      close();
+      throw e;
     }
-    workloads.sort(Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name));
-    return new Listing(workloads, notes, scope.unselected);
+    synced = CompletableFuture.allOf(starts.toArray(CompletableFuture[]::new));
   }
 
-  /** Namespace → its labels; empty, with a note, when the API refuses to list namespaces. */
-  private static Map<String, Map<String, String>> namespaceLabels(KubernetesClient client, List<String> notes) {
-    int before = notes.size();
-    Map<String, Map<String, String>> labels = new HashMap<>();
-    for (HasMetadata namespace : all("namespaces", notes, o -> client.namespaces().list(o))) {
-      Map<String, String> own = namespace.getMetadata().getLabels();
-      labels.put(namespace.getMetadata().getName(), own == null ? Map.of() : own);
-    }
-    if (notes.size() > before) {
-      notes.add("audit.namespaceSelector judged on namespace names alone (" + NAMESPACE_NAME_LABEL + ")");
-    }
-    return labels;
+  /** Completes once every kind is listed (or refused, with a note); exceptionally when listing failed. */
+  CompletableFuture<Void> synced() {
+    return synced;
   }
 
-  /** What the selectors select, and how many workloads they left out. */
-  private static final class Scope {
-    private final LabelSelector namespaceSelector;
-    private final LabelSelector objectSelector;
-    private final Map<String, Map<String, String>> namespaceLabels;
-    private final Map<String, Boolean> namespaceSelected = new HashMap<>();
-    private int unselected;
+  /** Informers running: one per audited kind (and namespaces), none once closed. */
+  synchronized int informers() {
+    return informers.size();
+  }
 
-    Scope(LabelSelector namespaceSelector, LabelSelector objectSelector, Map<String, Map<String, String>> namespaceLabels) {
-      this.namespaceSelector = namespaceSelector;
-      this.objectSelector = objectSelector;
-      this.namespaceLabels = namespaceLabels;
-    }
+  static String key(String kind, String namespace, String name) {
+    return kind + "/" + namespace + "/" + name;
+  }
 
-    boolean selects(Workload workload) {
-      boolean selected = namespaceSelected.computeIfAbsent(workload.namespace(), this::namespaceSelected)
-          && objectSelector.matches(workload.labels());
-      if (!selected) {
+  static String key(Workload workload) {
+    return key(workload.kind(), workload.namespace(), workload.name());
+  }
+
+  /** The workload under {@code key} when it is judged and selected; null when gone or not selected. */
+  Workload selected(String key) {
+    Workload workload = workloads.get(key);
+    return workload != null && selects(workload) ? workload : null;
+  }
+
+  /** Every workload to judge now. */
+  Listing listing() {
+    List<Workload> selected = new ArrayList<>();
+    int unselected = 0;
+    for (Workload workload : workloads.values()) {
+      if (selects(workload)) {
+        selected.add(workload);
+      } else {
         unselected++;
       }
-      return selected;
     }
+    selected.sort(Comparator.comparing(Workload::namespace).thenComparing(Workload::kind).thenComparing(Workload::name));
+    return new Listing(selected, notes(), unselected);
+  }
 
-    /** As the apiserver sees a namespace: its labels, always with its name under {@value #NAMESPACE_NAME_LABEL}. */
-    private boolean namespaceSelected(String namespace) {
-      if (namespaceSelector.isEmpty()) {
-        return true;
+  /** What the audit cannot see (kinds refused or not served), in the order of the kinds. */
+  List<String> notes() {
+    List<String> notes = new ArrayList<>();
+    for (Audited audited : AUDITED) {
+      String note = refused.get(audited.kind().resource());
+      if (note != null) {
+        notes.add(note);
       }
-      Map<String, String> labels = new HashMap<>(namespaceLabels.getOrDefault(namespace, Map.of()));
-      labels.put(NAMESPACE_NAME_LABEL, namespace);
-      return namespaceSelector.matches(labels);
     }
+    String namespaces = refused.get("namespaces");
+    if (namespaces != null) {
+      notes.add(namespaces);
+      notes.add("audit.namespaceSelector judged on namespace names alone (" + NAMESPACE_NAME_LABEL + ")");
+    }
+    return notes;
+  }
+
+  private boolean selects(Workload workload) {
+    return namespaceSelected(workload.namespace()) && objectSelector.matches(workload.labels());
+  }
+
+  /** As the apiserver sees a namespace: its labels, always with its name under {@value #NAMESPACE_NAME_LABEL}. */
+  private boolean namespaceSelected(String namespace) {
+    if (namespaceSelector.isEmpty()) {
+      return true;
+    }
+    Map<String, String> labels = new HashMap<>(namespaceLabels.getOrDefault(namespace, Map.of()));
+    labels.put(NAMESPACE_NAME_LABEL, namespace);
+    return namespaceSelector.matches(labels);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <T extends HasMetadata> CompletableFuture<Void> inform(Audited audited) {
+    WorkloadKind kind = audited.kind();
+    Class<T> type = (Class<T>) kind.type();
+    return start(kind.resource(), client.resources(type).inAnyNamespace().withLimit(PAGE).runnableInformer(0),
+        new TrimmedStore<>(type, new TrimmedStore.Sink<T>() {
+          @Override
+          public void put(T object, boolean added) {
+            events.accept(kind.kind(), added ? "add" : "update");
+            Inventory.this.put(audited, object);
+          }
+
+          @Override
+          public void removed(String namespaceAndName) {
+            events.accept(kind.kind(), "delete");
+            String key = kind.kind() + "/" + namespaceAndName;
+            if (workloads.remove(key) != null) {
+              changed.accept(key);
+            }
+          }
+        }));
+  }
+
+  private void put(Audited audited, HasMetadata object) {
+    WorkloadKind kind = audited.kind();
+    String namespace = object.getMetadata() == null ? null : object.getMetadata().getNamespace();
+    if (namespace == null) {
+      return;
+    }
+    String key = key(kind.kind(), namespace, object.getMetadata().getName());
+    if (audited.judgedItself().test(object) && kind.podSpec(object) != null) {
+      Workload workload = Workloads.of(object);
+      if (!workload.equals(workloads.put(key, workload))) { // a status update changes nothing the rules read
+        changed.accept(key);
+      }
+    } else if (workloads.remove(key) != null) { // finished, or adopted by a controller
+      changed.accept(key);
+    }
+  }
+
+  private CompletableFuture<Void> informNamespaces() {
+    return start("namespaces", client.namespaces().withLimit(PAGE).runnableInformer(0),
+        new TrimmedStore<>(Namespace.class, new TrimmedStore.Sink<Namespace>() {
+          @Override
+          public void put(Namespace namespace, boolean added) {
+            events.accept("Namespace", added ? "add" : "update");
+            labels(namespace);
+          }
+
+          @Override
+          public void removed(String name) {
+            events.accept("Namespace", "delete");
+            namespaceLabels.remove(name);
+          }
+        }));
+  }
+
+  /** A namespace's labels; when they change, its workloads are judged again (they may enter or leave the selection). */
+  private void labels(Namespace namespace) {
+    String name = namespace.getMetadata().getName();
+    Map<String, String> own = namespace.getMetadata().getLabels() == null ? Map.of() : Map.copyOf(namespace.getMetadata().getLabels());
+    Map<String, String> before = namespaceLabels.put(name, own);
+    if (before != null && !before.equals(own)) {
+      workloads.forEach((key, workload) -> {
+        if (name.equals(workload.namespace())) {
+          changed.accept(key);
+        }
+      });
+    }
+  }
+
+  /** Starts an informer with a trimmed store; a kind the API refuses (403) or does not serve (404) is left out with a note. */
+  private synchronized <T extends HasMetadata> CompletableFuture<Void> start(String resource, SharedIndexInformer<T> informer,
+      TrimmedStore<T> store) {
+    informer.itemStore(store);
+    informer.removeNamespaceIndex();
+    informer.exceptionHandler((started, error) -> refusal(error) == 0); // others: retry with the informer's back-off
+    informers.add(informer);
+    return informer.start().toCompletableFuture().handle((ignored, error) -> {
+      if (error == null) {
+        return null;
+      }
+      int code = refusal(error);
+      if (code == 0) {
+        throw error instanceof RuntimeException r ? r : new IllegalStateException(error);
+      }
+      refused.put(resource, resource + " not listed (HTTP " + code + (code == 403 ? ": forbidden, check RBAC" : ": not served") + ")");
+      return null;
+    });
+  }
+
+  /** 403 or 404 when the API refuses or does not serve a kind, else 0. */
+  private static int refusal(Throwable error) {
+    for (Throwable t = error; t != null; t = t.getCause()) {
+      if (t instanceof KubernetesClientException k && (k.getCode() == 403 || k.getCode() == 404)) {
+        return k.getCode();
+      }
+    }
+    return 0;
+  }
+
+  /** Stops every informer and drops what they kept. */
+  @Override
+  public synchronized void close() {
+    informers.forEach(SharedIndexInformer::close);
+    informers.clear();
+    workloads.clear();
+    namespaceLabels.clear();
   }
 
   /** Whether a pod is judged itself rather than through a controller. */
@@ -192,26 +336,5 @@ final class Inventory {
       return null;
     }
     return owners.stream().filter(o -> Boolean.TRUE.equals(o.getController())).findFirst().orElse(null);
-  }
-
-  /** Every page of a list; a kind the API refuses or does not serve comes back empty, with a note. */
-  private static List<HasMetadata> all(String resource, List<String> notes,
-      Function<ListOptions, ? extends KubernetesResourceList<? extends HasMetadata>> page) {
-    List<HasMetadata> items = new ArrayList<>();
-    String next = null;
-    try {
-      do {
-        KubernetesResourceList<? extends HasMetadata> list = page.apply(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
-        items.addAll(list.getItems());
-        next = list.getMetadata() == null ? null : list.getMetadata().getContinue();
-      } while (next != null && !next.isEmpty());
-    } catch (KubernetesClientException e) {
-      if (e.getCode() == 403 || e.getCode() == 404) {
-        notes.add(resource + " not listed (HTTP " + e.getCode() + (e.getCode() == 403 ? ": forbidden, check RBAC" : ": not served") + ")");
-        return List.of();
-      }
-      throw e;
-    }
-    return items;
   }
 }

@@ -4,15 +4,20 @@ import dev.imagegate.audit.AuditReport.NamespaceAudit;
 import dev.imagegate.audit.AuditReport.Result;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
 import dev.imagegate.workload.Workload;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.APIResourceList;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,18 +25,29 @@ import java.util.function.BooleanSupplier;
 
 /**
  * Writes an {@link AuditReport} as one {@code wgpolicyk8s.io/v1alpha2} PolicyReport named
- * {@value #NAME} per namespace, updated in place (get, then replace at its resourceVersion):
- * results of workloads that are gone disappear, and the reports of namespaces without audited
- * workloads (all gone, mode off, exempt) are deleted. Only while {@code leader} says so: the
- * leader is asked again before every write.
+ * {@value #NAME} per namespace, updated in place: results of workloads that are gone disappear, and
+ * the reports of namespaces without audited workloads (all gone, mode off, exempt) are deleted.
+ * Only a namespace whose content changed is written: each report carries a hash of its content
+ * (results, summary, scope; not the time) in {@value #CONTENT_HASH}, read once per term from the
+ * API, then kept in memory, so an unchanged round makes no request and a new leader rewrites
+ * nothing that is already right. Only while {@code leader} says so: asked again before every write.
  */
 final class PolicyReportWriter {
   static final String NAME = "imagegate";
   static final String GROUP_VERSION = "wgpolicyk8s.io/v1alpha2";
   static final String SOURCE = "imagegate";
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
-  /** A report stays well under etcd's object size limit (1.5 MiB): passes and skips go first past this. */
+  static final String CONTENT_HASH = "imagegate.dev/content-hash";
+  static final String OMITTED = "imagegate.dev/results-omitted";
+  /** Results per report at most: passes and skips go first past this. */
   static final int MAX_RESULTS = 1_000;
+  /**
+   * Serialized results per report at most: the apiserver refuses a request over 1.5 MiB (etcd's
+   * limit), and the rest of the report and the timestamps must still fit.
+   */
+  static final int MAX_RESULT_BYTES = 1_000_000;
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   static final ResourceDefinitionContext POLICY_REPORTS = new ResourceDefinitionContext.Builder()
       .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
@@ -45,7 +61,7 @@ final class PolicyReportWriter {
       "image-reference", "medium");
 
   enum State {
-    /** Every namespace's report is written. */
+    /** Every namespace's report is up to date. */
     WRITTEN,
     /** Another replica holds the lease. */
     NOT_LEADER,
@@ -53,7 +69,7 @@ final class PolicyReportWriter {
     CRD_MISSING,
     /** RBAC refuses. */
     FORBIDDEN,
-    /** Anything else; tried again at the next audit. */
+    /** Anything else; tried again at the next round. */
     FAILED
   }
 
@@ -62,56 +78,87 @@ final class PolicyReportWriter {
    * @param detail why, for the log and {@code /audit}
    * @param written reports created or replaced
    * @param deleted reports deleted
+   * @param unchanged reports left as they were: their content did not change
    */
-  record Outcome(State state, String detail, int written, int deleted) {}
+  record Outcome(State state, String detail, int written, int deleted, int unchanged) {}
+
+  /** A report as this writer last saw it in the API. */
+  private record Known(String hash, String resourceVersion, String uid, String creationTimestamp) {
+    static Known of(GenericKubernetesResource report) {
+      Map<String, String> annotations = report.getMetadata().getAnnotations();
+      return new Known(annotations == null ? null : annotations.get(CONTENT_HASH), report.getMetadata().getResourceVersion(),
+          report.getMetadata().getUid(), report.getMetadata().getCreationTimestamp());
+    }
+  }
 
   private final KubernetesClient client;
+  /** Namespace → its report in the API; null until read (once per term, and again after a failure). */
+  private Map<String, Known> known;
 
   PolicyReportWriter(KubernetesClient client) {
     this.client = client;
   }
 
+  /** Forgets what it knows of the API: the lease is gone, and whoever holds it next may write. */
+  void forget() {
+    known = null;
+  }
+
   Outcome write(AuditReport report, BooleanSupplier leader) {
     if (!leader.getAsBoolean()) {
-      return new Outcome(State.NOT_LEADER, "another replica holds the lease", 0, 0);
+      return new Outcome(State.NOT_LEADER, "another replica holds the lease", 0, 0, 0);
     }
     int written = 0;
     int deleted = 0;
+    int unchanged = 0;
     try {
-      if (!crdInstalled()) {
-        return new Outcome(State.CRD_MISSING, "the PolicyReport CRD (" + GROUP_VERSION + ") is not installed", 0, 0);
-      }
-      Map<String, GenericKubernetesResource> existing = new HashMap<>();
-      for (GenericKubernetesResource r : reports().inAnyNamespace().withLabel(MANAGED_BY, SOURCE).list().getItems()) {
-        if (NAME.equals(r.getMetadata().getName())) {
-          existing.put(r.getMetadata().getNamespace(), r);
+      if (known == null) {
+        if (!crdInstalled()) {
+          return new Outcome(State.CRD_MISSING, "the PolicyReport CRD (" + GROUP_VERSION + ") is not installed", 0, 0, 0);
         }
+        Map<String, Known> existing = new HashMap<>();
+        for (GenericKubernetesResource r : reports().inAnyNamespace().withLabel(MANAGED_BY, SOURCE).list().getItems()) {
+          if (NAME.equals(r.getMetadata().getName())) {
+            existing.put(r.getMetadata().getNamespace(), Known.of(r));
+          }
+        }
+        known = existing;
       }
       for (NamespaceAudit namespace : report.namespaces().values()) {
-        if (!leader.getAsBoolean()) {
-          return new Outcome(State.NOT_LEADER, "lost the lease while writing", written, deleted);
+        GenericKubernetesResource desired = desired(report, namespace);
+        Known before = known.get(namespace.namespace());
+        if (before != null && desired.getMetadata().getAnnotations().get(CONTENT_HASH).equals(before.hash())) {
+          unchanged++;
+          continue;
         }
-        upsert(existing.get(namespace.namespace()), desired(report, namespace));
+        if (!leader.getAsBoolean()) {
+          return new Outcome(State.NOT_LEADER, "lost the lease while writing", written, deleted, unchanged);
+        }
+        known.put(namespace.namespace(), Known.of(upsert(before, desired)));
         written++;
       }
-      for (String namespace : existing.keySet()) {
+      for (String namespace : List.copyOf(known.keySet())) {
         if (!report.namespaces().containsKey(namespace)) {
           if (!leader.getAsBoolean()) {
-            return new Outcome(State.NOT_LEADER, "lost the lease while writing", written, deleted);
+            return new Outcome(State.NOT_LEADER, "lost the lease while writing", written, deleted, unchanged);
           }
           reports().inNamespace(namespace).withName(NAME).delete();
+          known.remove(namespace);
           deleted++;
         }
       }
-      return new Outcome(State.WRITTEN, written + " written, " + deleted + " deleted", written, deleted);
+      return new Outcome(State.WRITTEN, written + " written, " + deleted + " deleted, " + unchanged + " unchanged", written,
+          deleted, unchanged);
     } catch (KubernetesClientException e) {
+      known = null; // read the API again next time
       if (e.getCode() == 403) {
-        return new Outcome(State.FORBIDDEN, "forbidden: " + AuditLeader.shortMessage(e), written, deleted);
+        return new Outcome(State.FORBIDDEN, "forbidden: " + AuditLeader.shortMessage(e), written, deleted, unchanged);
       }
       if (e.getCode() == 404) {
-        return new Outcome(State.CRD_MISSING, "the PolicyReport resource is not served (" + GROUP_VERSION + ")", written, deleted);
+        return new Outcome(State.CRD_MISSING, "the PolicyReport resource is not served (" + GROUP_VERSION + ")", written,
+            deleted, unchanged);
       }
-      return new Outcome(State.FAILED, AuditLeader.shortMessage(e), written, deleted);
+      return new Outcome(State.FAILED, AuditLeader.shortMessage(e), written, deleted, unchanged);
     }
   }
 
@@ -127,85 +174,108 @@ final class PolicyReportWriter {
     return client.genericKubernetesResources(POLICY_REPORTS);
   }
 
-  /** Replaces the existing report in place (its uid stays), or creates it; one retry on a conflict. */
-  private void upsert(GenericKubernetesResource existing, GenericKubernetesResource desired) {
+  /** Replaces the existing report in place (its uid stays), or creates it; one retry on a conflict. Returns it as stored. */
+  private GenericKubernetesResource upsert(Known existing, GenericKubernetesResource desired) {
     String namespace = desired.getMetadata().getNamespace();
     for (int attempt = 0; ; attempt++) {
       if (existing == null) {
         try {
-          reports().inNamespace(namespace).resource(desired).create();
-          return;
+          return reports().inNamespace(namespace).resource(desired).create();
         } catch (KubernetesClientException e) {
           if (e.getCode() != 409 || attempt > 0) {
             throw e;
           }
-          existing = reports().inNamespace(namespace).withName(NAME).get();
+          existing = Known.of(reports().inNamespace(namespace).withName(NAME).get());
           continue;
         }
       }
-      desired.getMetadata().setResourceVersion(existing.getMetadata().getResourceVersion());
-      desired.getMetadata().setUid(existing.getMetadata().getUid());
-      desired.getMetadata().setCreationTimestamp(existing.getMetadata().getCreationTimestamp());
+      desired.getMetadata().setResourceVersion(existing.resourceVersion());
+      desired.getMetadata().setUid(existing.uid());
+      desired.getMetadata().setCreationTimestamp(existing.creationTimestamp());
       try {
-        reports().inNamespace(namespace).resource(desired).update();
-        return;
+        return reports().inNamespace(namespace).resource(desired).update();
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409 || attempt > 0) {
           throw e;
         }
-        existing = reports().inNamespace(namespace).withName(NAME).get();
+        GenericKubernetesResource current = reports().inNamespace(namespace).withName(NAME).get();
+        existing = current == null ? null : Known.of(current);
       }
     }
   }
 
-  /** The report of one namespace. */
+  /** The report of one namespace, with the hash of its content (not of the time). */
   static GenericKubernetesResource desired(AuditReport report, NamespaceAudit namespace) {
-    long seconds = report.finished().getEpochSecond();
     List<Entry> all = new ArrayList<>();
     for (WorkloadAudit workload : namespace.workloads()) {
       for (Result result : workload.results()) {
         all.add(new Entry(result, workload.workload()));
       }
     }
-    List<Entry> kept = keep(all);
     List<Map<String, Object>> results = new ArrayList<>();
-    for (Entry entry : kept) {
-      results.add(result(entry.result(), entry.workload(), seconds));
+    int bytes = 0;
+    for (Entry entry : ordered(all)) {
+      Map<String, Object> result = result(entry.result(), entry.workload());
+      bytes += size(result);
+      if (results.size() == MAX_RESULTS || bytes > MAX_RESULT_BYTES) {
+        break;
+      }
+      results.add(result);
     }
     Map<String, Object> scope = new LinkedHashMap<>();
     scope.put("apiVersion", "v1");
     scope.put("kind", "Namespace");
     scope.put("name", namespace.namespace());
+    Map<String, Object> summary = new LinkedHashMap<>(namespace.summary());
+    int omitted = all.size() - results.size();
+    String hash = hash(List.of(scope, summary, results, omitted));
+    Map<String, Object> timestamp = Map.of("seconds", report.finished().getEpochSecond(), "nanos", 0);
+    results.forEach(r -> r.put("timestamp", timestamp)); // when the content last changed: not part of the hash
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put("imagegate.dev/audited-at", report.finished().toString());
-    if (kept.size() < all.size()) {
-      annotations.put("imagegate.dev/results-omitted", String.valueOf(all.size() - kept.size()));
+    annotations.put(CONTENT_HASH, hash);
+    if (omitted > 0) {
+      annotations.put(OMITTED, String.valueOf(omitted));
     }
     return new GenericKubernetesResourceBuilder()
         .withApiVersion(GROUP_VERSION).withKind("PolicyReport")
         .withNewMetadata().withName(NAME).withNamespace(namespace.namespace())
         .addToLabels(MANAGED_BY, SOURCE).addToAnnotations(annotations).endMetadata()
         .addToAdditionalProperties("scope", scope)
-        .addToAdditionalProperties("summary", namespace.summary())
+        .addToAdditionalProperties("summary", summary)
         .addToAdditionalProperties("results", results)
         .build();
+  }
+
+  private static int size(Object value) {
+    try {
+      return JSON.writeValueAsBytes(value).length;
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static String hash(Object content) {
+    try {
+      byte[] digest = MessageDigest.getInstance("SHA-256").digest(JSON.writeValueAsBytes(content));
+      return HexFormat.of().formatHex(digest, 0, 16);
+    } catch (JsonProcessingException | NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   /** One result of one workload (equal results of different workloads stay apart). */
   private record Entry(Result result, Workload workload) {}
 
-  /** Every result when they fit; else violations and errors first, then skips, then passes, each in workload order. */
-  private static List<Entry> keep(List<Entry> all) {
-    if (all.size() <= MAX_RESULTS) {
-      return all;
-    }
+  /** Violations and errors first, then skips, then passes, each in workload order: what a cap cuts comes last. */
+  private static List<Entry> ordered(List<Entry> all) {
     Map<String, Integer> rank = Map.of("fail", 0, "warn", 0, "error", 0, "skip", 1, "pass", 2);
     List<Entry> sorted = new ArrayList<>(all);
     sorted.sort(Comparator.comparing(e -> rank.getOrDefault(e.result().result(), 3))); // stable
-    return sorted.subList(0, MAX_RESULTS);
+    return sorted;
   }
 
-  private static Map<String, Object> result(Result result, Workload workload, long seconds) {
+  private static Map<String, Object> result(Result result, Workload workload) {
     Map<String, Object> entry = new LinkedHashMap<>();
     entry.put("source", SOURCE);
     entry.put("policy", result.rule());
@@ -214,7 +284,6 @@ final class PolicyReportWriter {
     entry.put("category", "Container image practices");
     entry.put("scored", true);
     entry.put("message", result.message());
-    entry.put("timestamp", Map.of("seconds", seconds, "nanos", 0));
     Map<String, Object> resource = new LinkedHashMap<>();
     resource.put("apiVersion", workload.apiVersion());
     resource.put("kind", workload.kind());

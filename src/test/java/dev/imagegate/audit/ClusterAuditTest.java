@@ -11,6 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagegate.admission.NamespaceModes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
@@ -30,7 +31,9 @@ import org.junit.jupiter.api.Test;
 /**
  * The background audit against a mock API server and a real registry: a seeded cluster of 50 pods
  * and 10 Deployments in 3 namespaces gives the expected PolicyReports, which follow fixes and
- * deletions in place; only the lease holder writes; a missing CRD is survived.
+ * deletions in place as the informers see them; only the lease holder watches, audits and writes,
+ * and another replica takes over; one change is judged alone; an unchanged report is not written;
+ * a missing CRD is survived.
  */
 class ClusterAuditTest {
   /** require-healthcheck only warns, even under enforce; run-as-non-root exempts kong. */
@@ -60,8 +63,24 @@ class ClusterAuditTest {
   }
 
   private static Auditor auditor(KubernetesClient client, NamespaceModes modes, String identity) {
+    return auditor(client, modes, identity, new SimpleMeterRegistry());
+  }
+
+  private static Auditor auditor(KubernetesClient client, NamespaceModes modes, String identity, MeterRegistry meters) {
     return new Auditor(client, fixtures.engine, modes::modeOf, modes::ready, fixtures.config.audit(), "imagegate-system",
-        identity, new SimpleMeterRegistry(), FAST, Clock.systemUTC());
+        identity, meters, FAST, Clock.systemUTC());
+  }
+
+  /** Workloads the auditor judged, by pass: full or changed. */
+  private static double judged(MeterRegistry meters, String pass) {
+    var counter = meters.find("imagegate.audit.judged").tag("pass", pass).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  /** Watch requests a client (by User-Agent) sent. */
+  private static long watches(MockCluster cluster, String userAgent) throws InterruptedException {
+    return cluster.requests().stream()
+        .filter(r -> r.getPath().contains("watch=true") && userAgent.equals(r.getHeader("User-Agent"))).count();
   }
 
   /** 10 Deployments (each with a ReplicaSet and 2 pods: 20 pods) and 30 bare pods in alpha, beta and gamma. */
@@ -232,7 +251,9 @@ class ClusterAuditTest {
         seed.deletePod("alpha", "root-0");
         seed.deletePod("alpha", "root-1");
         seed.deleteDeployment("gamma", "d10");
-        auditor.runNow();
+        // seen by the informers and judged as they come, without a full audit
+        await(() -> resourceNames(report(reader, "alpha")).size() == 12
+            && !resourceNames(report(reader, "gamma")).contains("Deployment/d10"), "the changes judged");
         alpha = report(reader, "alpha");
         gamma = report(reader, "gamma");
         assertThat(alpha.getMetadata().getUid()).as("updated in place, not re-created").isEqualTo(alphaUid);
@@ -256,7 +277,8 @@ class ClusterAuditTest {
         await(() -> modes.modeOf("gamma") == dev.imagegate.config.Mode.OFF, "gamma switched off");
         reader.pods().inNamespace("beta").delete();
         reader.apps().deployments().inNamespace("beta").delete();
-        auditor.runNow();
+        await(() -> report(reader, "beta") == null, "beta's workloads gone");
+        auditor.runNow(); // a namespace's mode is read at every full audit
         assertThat(report(reader, "gamma")).isNull();
         assertThat(report(reader, "beta")).isNull();
         assertThat(report(reader, "alpha")).isNotNull();
@@ -268,7 +290,7 @@ class ClusterAuditTest {
   }
 
   @Test
-  void onlyTheLeaseHolderWritesAndAnotherReplicaTakesOver() throws Exception {
+  void onlyTheLeaseHolderWatchesAndAuditsAndAnotherReplicaTakesOverWithoutRewriting() throws Exception {
     try (MockCluster cluster = MockCluster.withPolicyReports()) {
       cluster.namespace("alpha", Map.of());
       new Seed(cluster.client()).pod("alpha", "web", root());
@@ -283,22 +305,75 @@ class ClusterAuditTest {
         b.startElection();
         Thread.sleep(600); // several retry periods: the second sees a held lease
         assertThat(b.leading()).isFalse();
-        a.runNow();
-        b.runNow();
-        b.runNow();
-        assertThat(b.latest().workloads()).as("every replica audits").isEqualTo(1);
+        assertThat(a.runNow().workloads()).isEqualTo(1);
+        assertThat(a.informers()).isPositive();
+        assertThat(b.informers()).as("a replica without the lease keeps no informers").isZero();
+        assertThat(watches(cluster, "imagegate/second")).as("nor watches anything").isZero();
+        assertThat(b.latest()).isNull();
+        assertThat(AuditJson.of(b.status(), null)).containsEntry("state", "standby").containsEntry("leader", "first")
+            .doesNotContainKey("summary");
         assertThat(cluster.writes("/policyreports")).isNotEmpty().allMatch(w -> w.endsWith("imagegate/first"));
-        assertThat(b.status().reports().state()).isEqualTo(PolicyReportWriter.State.NOT_LEADER);
-        assertThat(b.status().holder()).isEqualTo("first");
 
-        a.close(); // releases the lease: the second takes over and writes at once
+        a.close(); // releases the lease: the second takes over, lists and audits
         await(b::leading, "second takes the lease");
+        await(() -> b.latest() != null, "second audits");
         b.settle();
-        assertThat(cluster.writes("/policyreports")).anyMatch(w -> w.endsWith("imagegate/second"));
+        assertThat(a.informers()).isZero();
+        assertThat(b.latest().workloads()).isEqualTo(1);
+        assertThat(watches(cluster, "imagegate/second")).isPositive();
+        assertThat(b.status().reports().state()).isEqualTo(PolicyReportWriter.State.WRITTEN);
+        assertThat(b.status().reports().unchanged()).isEqualTo(1);
+        assertThat(cluster.writes("/policyreports")).as("the report is already right: no write on hand-over")
+            .noneMatch(w -> w.endsWith("imagegate/second"));
         assertThat(cluster.writes("/leases")).anyMatch(w -> w.endsWith("imagegate/second"));
       } finally {
         a.close();
         b.close();
+      }
+    }
+  }
+
+  @Test
+  void oneChangedDeploymentIsJudgedAloneAndAnUnchangedAuditWritesNothing() throws Exception {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      cluster.namespace("alpha", Map.of());
+      cluster.namespace("beta", Map.of());
+      Seed seed = new Seed(cluster.client());
+      seed.deployment("alpha", "web", root(), 3);
+      seed.deployment("alpha", "api", good(), 3);
+      seed.deployment("beta", "jobs", good(), 2);
+      seed.pod("beta", "debug", good());
+      KubernetesClient client = cluster.client("imagegate/one");
+      MeterRegistry meters = new SimpleMeterRegistry();
+      try (Auditor auditor = auditor(client, new NamespaceModes(false, () -> null), "one", meters)) {
+        auditor.startElection();
+        await(auditor::leading, "the lease");
+        await(() -> auditor.latest() != null, "the first audit");
+        assertThat(auditor.latest().workloads()).isEqualTo(4);
+        double full = judged(meters, "full");
+        assertThat(full).isEqualTo(4);
+        int writes = cluster.writes("/policyreports").size();
+        assertThat(writes).isEqualTo(2);
+
+        // a full audit that finds nothing new writes nothing
+        auditor.runNow();
+        assertThat(cluster.writes("/policyreports")).hasSize(writes);
+        assertThat(auditor.status().reports().unchanged()).isEqualTo(2);
+        full = judged(meters, "full");
+
+        // an annotation the rules do not read changes nothing to judge
+        client.apps().deployments().inNamespace("alpha").withName("api")
+            .edit(d -> { d.getMetadata().setAnnotations(Map.of("team", "shop")); return d; });
+        // the fix of one Deployment: that workload alone is judged again, and alpha's report alone written
+        seed.fixDeployment("alpha", "web", good());
+        await(() -> judged(meters, "changed") >= 1, "the change judged");
+        auditor.settle();
+        assertThat(judged(meters, "changed")).isEqualTo(1);
+        assertThat(judged(meters, "full")).as("no full pass").isEqualTo(full);
+        assertThat(cluster.writes("/policyreports")).hasSize(writes + 1).last().asString().contains("/namespaces/alpha/");
+        assertThat(counts(report(cluster.client(), "alpha")).get("run-as-non-root")).isEqualTo(of("pass", 2));
+        assertThat(meters.find("imagegate.audit.informer.events").tag("kind", "Deployment").tag("type", "update").counter())
+            .isNotNull().satisfies(c -> assertThat(c.count()).isGreaterThanOrEqualTo(2));
       }
     }
   }
@@ -331,6 +406,7 @@ class ClusterAuditTest {
         await(auditor::leading, "the lease");
         auditor.runNow();
         auditor.runNow();
+        auditor.settle();
         assertThat(auditor.latest().workloads()).isEqualTo(1);
         assertThat(auditor.status().reports().state()).isEqualTo(PolicyReportWriter.State.CRD_MISSING);
         assertThat(cluster.writes("/policyreports")).isEmpty();
@@ -356,6 +432,7 @@ class ClusterAuditTest {
       modes.start();
       await(modes::synced, "labels");
       try (Auditor auditor = auditor(client, modes, "one")) {
+        auditor.startElection();
         auditor.runNow();
         Map<String, Object> json = AuditJson.of(auditor.status(), "legacy");
         String text = new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(json);

@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Which objects the audit judges: each workload once, through its controller. */
+/** Which objects the audit judges, as its informers see them: each workload once, through its controller. */
 class InventoryTest {
 
   private static io.fabric8.kubernetes.api.model.OwnerReference controller(String apiVersion, String kind, String name) {
@@ -34,6 +34,16 @@ class InventoryTest {
       pod.editMetadata().addToOwnerReferences(owner).endMetadata();
     }
     return pod;
+  }
+
+  /** What the inventory holds once its informers have listed the cluster. */
+  private static Inventory.Listing list(KubernetesClient client, LabelSelector namespaces, LabelSelector objects) {
+    try (Inventory inventory = new Inventory(client, namespaces, objects, key -> { }, (kind, type) -> { })) {
+      inventory.synced().get(15, java.util.concurrent.TimeUnit.SECONDS);
+      return inventory.listing();
+    } catch (Exception e) {
+      throw new AssertionError("the inventory did not list the cluster", e);
+    }
   }
 
   @Test
@@ -71,7 +81,7 @@ class InventoryTest {
           .addToAnnotations(Map.of("kubernetes.io/config.mirror", "x")).endMetadata().build()).create();
       client.pods().inNamespace("apps").resource(pod("crashed", null).editStatus().withPhase("Failed").endStatus().build()).create();
 
-      Inventory.Listing listing = Inventory.list(client);
+      Inventory.Listing listing = list(client, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING);
       assertThat(listing.workloads()).extracting(Workload::id).containsExactly(
           "CronJob/nightly", "DaemonSet/agent", "Job/migrate", "Pod/bare", "Pod/pg-1", "ReplicaSet/canary-1", "StatefulSet/db");
       assertThat(listing.workloads()).filteredOn(w -> w.kind().equals("CronJob")).singleElement()
@@ -87,7 +97,7 @@ class InventoryTest {
       cluster.forbid("/apis/batch/v1/cronjobs?limit=500");
       KubernetesClient client = cluster.client();
       client.pods().inNamespace("apps").resource(pod("bare", null).build()).create();
-      Inventory.Listing listing = Inventory.list(client);
+      Inventory.Listing listing = list(client, LabelSelector.EVERYTHING, LabelSelector.EVERYTHING);
       assertThat(listing.workloads()).extracting(Workload::id).containsExactly("Pod/bare");
       assertThat(listing.notes()).singleElement().asString().contains("cronjobs").contains("403");
     }
@@ -107,7 +117,7 @@ class InventoryTest {
       LabelSelector teams = new LabelSelector(null, List.of(new Requirement("team", "Exists", null)));
       LabelSelector unskipped = new LabelSelector(null, List.of(new Requirement("skip", "DoesNotExist", null)));
 
-      Inventory.Listing listing = Inventory.list(client, teams, unskipped);
+      Inventory.Listing listing = list(client, teams, unskipped);
       assertThat(listing.workloads()).extracting(w -> w.namespace() + "/" + w.id()).containsExactly("apps/Pod/bare");
       assertThat(listing.unselected()).isEqualTo(2);
       assertThat(listing.notes()).isEmpty();
@@ -125,7 +135,7 @@ class InventoryTest {
       LabelSelector notSystem = new LabelSelector(null,
           List.of(new Requirement("kubernetes.io/metadata.name", "NotIn", List.of("kube-system"))));
 
-      Inventory.Listing listing = Inventory.list(client, notSystem, LabelSelector.EVERYTHING);
+      Inventory.Listing listing = list(client, notSystem, LabelSelector.EVERYTHING);
       assertThat(listing.workloads()).extracting(w -> w.namespace() + "/" + w.id()).containsExactly("apps/Pod/bare");
       assertThat(listing.notes()).containsExactly("namespaces not listed (HTTP 403: forbidden, check RBAC)",
           "audit.namespaceSelector judged on namespace names alone (kubernetes.io/metadata.name)");

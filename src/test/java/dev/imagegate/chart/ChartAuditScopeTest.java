@@ -119,6 +119,7 @@ class ChartAuditScopeTest {
           new DisallowLatestTagRule(config), new NoSecretsInEnvRule(config)), resolver::resolve);
       try (Auditor auditor = new Auditor(client, engine, modes::modeOf, modes::ready, config.audit(), HelmChart.NAMESPACE,
           "one", new SimpleMeterRegistry())) {
+        auditor.start(); // the only replica: it takes the lease and audits
         AuditReport report = auditor.runNow();
 
         assertThat(report.namespaces().keySet()).as("kube-system, the release namespace, webhook.excludeNamespaces, "
