@@ -32,9 +32,9 @@ class ChartRbacTest {
       "/secrets:list", "/secrets:watch",
       "/serviceaccounts:list", "/serviceaccounts:watch");
   private static final Set<String> AUDIT = union(
-      verbs("", List.of("namespaces", "pods", "replicationcontrollers"), "list"),
-      verbs("apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"), "list"),
-      verbs("batch", List.of("jobs", "cronjobs"), "list"),
+      verbs("", List.of("namespaces", "pods", "replicationcontrollers"), "list", "watch"),
+      verbs("apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"), "list", "watch"),
+      verbs("batch", List.of("jobs", "cronjobs"), "list", "watch"),
       verbs("wgpolicyk8s.io", List.of("policyreports"), "create", "update", "delete", "get", "list"));
   private static final Set<String> LEASES = Set.of(
       "coordination.k8s.io/leases:create",
