@@ -349,6 +349,7 @@ class ClusterAuditTest {
         auditor.startElection();
         await(auditor::leading, "the lease");
         await(() -> auditor.latest() != null, "the first audit");
+        auditor.settle(); // its reports written
         assertThat(auditor.latest().workloads()).isEqualTo(4);
         double full = judged(meters, "full");
         assertThat(full).isEqualTo(4);
