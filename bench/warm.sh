@@ -11,7 +11,7 @@
 #   RUNS=5 DURATION=20 bench/warm.sh
 #   JFR=/tmp/imagegate.jfr bench/warm.sh   # also record a Java Flight Recorder profile of the server
 #   JAVA_OPTS="-XX:+UseSerialGC -Xmx384m" bench/warm.sh   # JVM options for the server
-#   BODIES="src/test/resources/reviews/pod-3-containers.json" bench/warm.sh   # only these reviews
+#   BODIES="src/main/resources/warmup/pod-3-containers.json" bench/warm.sh   # only these reviews
 #   FLOOR_RATES="250 1000" bench/warm.sh   # fixed rates for the no-op too (default 1000)
 #
 # Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk);
@@ -58,7 +58,7 @@ url="https://127.0.0.1:$PORT/validate?timeout=10s"
 noop="https://127.0.0.1:$PORT/bench/noop?timeout=10s"
 # Minimal reviews (only the fields that matter), and reviews as the apiserver sends them (defaults
 # applied, managedFields, kubectl's last-applied annotation, status): 1.1 KB against 5.7 and 7.1 KB.
-read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json bench/warm/deployment-init.json src/test/resources/reviews/pod-3-containers.json src/test/resources/reviews/deployment-init.json}"
+read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json bench/warm/deployment-init.json src/main/resources/warmup/pod-3-containers.json src/main/resources/warmup/deployment-init.json}"
 for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measuring
   for _ in $(seq 1 200); do curl -sk -o /dev/null -H 'Content-Type: application/json' --data-binary @"$body" "$url"; done
   BODY=$body wrk -t1 -c"$CONNECTIONS" -d3s -s bench/warm/post.lua "$url" >/dev/null

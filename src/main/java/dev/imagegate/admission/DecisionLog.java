@@ -53,6 +53,14 @@ public class DecisionLog {
     if (!LOG.isInfoEnabled()) {
       return;
     }
+    String line = line(call, decision, nanos);
+    if (line != null) {
+      LOG.info(line);
+    }
+  }
+
+  /** The decision's line, or null (and a warning) when it could not be written. */
+  String line(AdmissionCall call, Decision decision, long nanos) {
     // Written field by field with a streaming generator: the same line as serialising a map of it, at a
     // fraction of the cost (no map, no serializer look-up per value). docs/benchmarks.md.
     StringWriter out = new StringWriter(256);
@@ -95,9 +103,9 @@ public class DecisionLog {
       json.writeEndObject();
     } catch (IOException e) {
       LOG.warnf("decision for %s not logged: %s", call.uid(), e.getClass().getSimpleName());
-      return;
+      return null;
     }
-    LOG.info(out.toString());
+    return out.toString();
   }
 
   /** Milliseconds with two decimals, e.g. {@code 1.07}: formatted by hand, a double's toString cost more than the rest of the line. */

@@ -15,6 +15,7 @@ import java.util.Map;
  * @param events Kubernetes Events on denied and warned workloads
  * @param audit the background audit of the cluster's workloads
  * @param limits bounds on the work of one request
+ * @param warmup the start-up warm-up of the admission path
  */
 public record ImagegateConfig(
     Mode mode,
@@ -25,7 +26,8 @@ public record ImagegateConfig(
     NamespaceModeSettings namespaceModes,
     EventSettings events,
     AuditSettings audit,
-    LimitsSettings limits) {
+    LimitsSettings limits,
+    WarmupSettings warmup) {
 
   @JsonCreator
   public ImagegateConfig {
@@ -41,23 +43,31 @@ public record ImagegateConfig(
     events = events == null ? EventSettings.defaults() : events;
     audit = audit == null ? AuditSettings.defaults() : audit;
     limits = limits == null ? LimitsSettings.defaults() : limits;
+    warmup = warmup == null ? WarmupSettings.defaults() : warmup;
   }
 
-  /** Every key but {@code limits}, which takes its defaults. */
+  /** Every key but {@code warmup}, which takes its defaults. */
+  public ImagegateConfig(
+      Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache,
+      NamespaceModeSettings namespaceModes, EventSettings events, AuditSettings audit, LimitsSettings limits) {
+    this(mode, rules, exemptions, registries, cache, namespaceModes, events, audit, limits, null);
+  }
+
+  /** Every key but {@code limits} and {@code warmup}, which take their defaults. */
   public ImagegateConfig(
       Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache,
       NamespaceModeSettings namespaceModes, EventSettings events, AuditSettings audit) {
-    this(mode, rules, exemptions, registries, cache, namespaceModes, events, audit, null);
+    this(mode, rules, exemptions, registries, cache, namespaceModes, events, audit, null, null);
   }
 
   /** The keys that predate namespace modes, events and the audit; those take their defaults. */
   public ImagegateConfig(
       Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache) {
-    this(mode, rules, exemptions, registries, cache, null, null, null, null);
+    this(mode, rules, exemptions, registries, cache, null, null, null, null, null);
   }
 
   public static ImagegateConfig defaults() {
-    return new ImagegateConfig(null, null, null, null, null, null, null, null, null);
+    return new ImagegateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
   public RuleSettings rule(String id) {

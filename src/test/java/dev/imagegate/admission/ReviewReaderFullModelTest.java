@@ -31,7 +31,7 @@ class ReviewReaderFullModelTest {
   private final ReviewReader streaming = new ReviewReader(mapper.getFactory());
 
   @ParameterizedTest
-  @ValueSource(strings = {"reviews/pod-3-containers.json", "reviews/deployment-init.json", "reviews/pod-create.json"})
+  @ValueSource(strings = {"warmup/pod-3-containers.json", "warmup/deployment-init.json", "reviews/pod-create.json"})
   void realApiserverReviewsJudgeTheSameAsTheFullModel(String resource) throws Exception {
     byte[] body = resource(resource);
     sameAsFullRead(body);
@@ -40,7 +40,7 @@ class ReviewReaderFullModelTest {
   @ParameterizedTest
   @EnumSource(WorkloadKind.class)
   void everyWorkloadKindJudgesTheSameAsTheFullModel(WorkloadKind kind) throws Exception {
-    JsonNode pod = mapper.readTree(resource("reviews/pod-3-containers.json")).path("request").path("object");
+    JsonNode pod = mapper.readTree(resource("warmup/pod-3-containers.json")).path("request").path("object");
     ObjectNode spec = ((ObjectNode) pod.path("spec").deepCopy());
     // Every kind of container and every field the rules read
     spec.putArray("initContainers").addObject().put("name", "sidecar").put("image", "envoyproxy/envoy:v1.32")
@@ -55,7 +55,7 @@ class ReviewReaderFullModelTest {
 
   @Test
   void placementUserNamespacesAndWindowsUsersAreReadAsTheFullModelReadsThem() throws Exception {
-    ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
+    ObjectNode root = (ObjectNode) mapper.readTree(resource("warmup/pod-3-containers.json"));
     ObjectNode spec = (ObjectNode) root.path("request").path("object").path("spec");
     withPlacement(spec);
     byte[] body = mapper.writeValueAsBytes(root);
@@ -98,7 +98,7 @@ class ReviewReaderFullModelTest {
 
   @Test
   void mirrorPodAnnotationIsKeptAndOthersAreSkipped() throws Exception {
-    ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
+    ObjectNode root = (ObjectNode) mapper.readTree(resource("warmup/pod-3-containers.json"));
     ObjectNode annotations = (ObjectNode) root.path("request").path("object").path("metadata").path("annotations");
     annotations.put(Workload.MIRROR_POD_ANNOTATION, "c0ffee").put("kubectl.kubernetes.io/last-applied-configuration", "{}")
         .set("odd", mapper.createObjectNode().put("not", "a string"));
@@ -110,7 +110,7 @@ class ReviewReaderFullModelTest {
 
   @Test
   void labelsAndTheControllerAreReadAsTheFullModelReadsThem() throws Exception {
-    ObjectNode root = (ObjectNode) mapper.readTree(resource("reviews/pod-3-containers.json"));
+    ObjectNode root = (ObjectNode) mapper.readTree(resource("warmup/pod-3-containers.json"));
     ObjectNode metadata = (ObjectNode) root.path("request").path("object").path("metadata");
     metadata.set("labels", mapper.createObjectNode().put("app", "web").put("tier", "front"));
     var owners = metadata.putArray("ownerReferences");

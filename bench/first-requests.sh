@@ -1,0 +1,99 @@
+#!/usr/bin/env bash
+# First-requests benchmark: how fast a fresh replica answers right after it reports ready. Starts the
+# packaged jar (target/quarkus-app), waits for /q/health/ready, then an apiserver-like Go client
+# (bench/first-requests/client.go: net/http, HTTP/2 over TLS, one connection) sends the
+# apiserver-shaped 3-container Pod review at a fixed rate. Measured per run: the time to ready, the
+# latency of the first N admissions after readiness, and — same process, same run — of N admissions
+# after WARM seconds of traffic at the same rate (the warm reference). RUNS runs, medians printed.
+# See docs/benchmarks.md, "First requests after readiness".
+#
+# Images cached, as in the scenario measured: the registry is the real distribution registry with
+# the images (BenchRegistry); one untimed request after readiness opens the connection and reads
+# the review's three images into the cache, then the timed series starts.
+#
+#   bench/first-requests.sh                       # RUNS=3 RATE=200 N=1000 WARM=30
+#   CONFIG=$'warmup:\n  budget: 0s' bench/first-requests.sh    # more configuration (here: no warm-up)
+#   JAVA_OPTS="-XX:+UseSerialGC" bench/first-requests.sh            # server JVM options
+#   JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java bench/first-requests.sh   # another runtime
+#   SKIP_PACKAGE=1 JAR=/tmp/other/quarkus-run.jar bench/first-requests.sh
+#   HTTP1=1 bench/first-requests.sh               # HTTP/1.1 keep-alive instead of HTTP/2
+#
+# Needs: JDK 17, Maven, Go (apt-get install golang-1.19 docker-registry).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${RUNS:-3}
+RATE=${RATE:-200}
+N=${N:-1000}
+WARM=${WARM:-30}
+BODY=${BODY:-src/main/resources/warmup/pod-3-containers.json}
+JAR=${JAR:-target/quarkus-app/quarkus-run.jar}
+PORT=${PORT:-28443}
+MPORT=${MPORT:-29000}
+GO=${GO:-$(command -v go || echo /usr/lib/go-1.19/bin/go)}
+JAVA=${JAVA:-java}   # the runtime imagegate runs on (a JDK 25 for its AOT cache, say)
+
+if [ -z "${SKIP_PACKAGE:-}" ]; then
+  mvn -q -B package -DskipTests
+fi
+mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+GOCACHE=${GOCACHE:-$PWD/target/go-cache} "$GO" build -o target/first-requests-client bench/first-requests/client.go
+
+work=$(mktemp -d)
+cleanup() {
+  [ -n "${IG_PID:-}" ] && kill "$IG_PID" 2>/dev/null || true
+  [ -n "${REG_PID:-}" ] && kill "$REG_PID" 2>/dev/null || true
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# The real distribution registry, with the benchmark's images, standing in for Docker Hub.
+mkfifo "$work/registry.in"
+java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
+  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
+REG_PID=$!
+exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
+for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
+grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+[ -z "${CONFIG:-}" ] || printf '%s\n' "$CONFIG" >> "$work/config.yaml"
+
+url="https://127.0.0.1:$PORT/validate?timeout=10s"
+client() { target/first-requests-client -url "$url" -body "$BODY" -rate "$RATE" ${HTTP1:+-http1} "$@"; }
+# p50 p99 max of a file of latencies (ms), nearest-rank percentiles
+stats() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f", a[int(NR*0.50+0.5)], a[int(NR*0.99+0.5)], a[NR]}'; }
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+echo "imagegate first requests: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "java: $("$JAVA" -version 2>&1 | head -1); JAVA_OPTS=${JAVA_OPTS:-none}; jar $JAR; configuration added: ${CONFIG:-none}"
+echo "client: Go net/http, ${HTTP1:+HTTP/1.1}${HTTP1:-HTTP/2}, $RATE req/s, body $BODY; first $N after ready, warm $N after ${WARM}s"
+printf '%-4s %8s | %-26s | %-26s | %s\n' run ready_ms "first $N: p50 p99 max" "warm $N: p50 p99 max" "first p99 / warm p99"
+for run in $(seq 1 "$RUNS"); do
+  if curl -s -o /dev/null "http://127.0.0.1:$MPORT/q/health/ready"; then
+    echo "port $MPORT already answers: another server would be measured; set PORT and MPORT" >&2; exit 1
+  fi
+  start=$(date +%s%N)
+  IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
+    "$JAVA" ${JAVA_OPTS:-} -jar "$JAR" > "$work/imagegate-$run.log" 2>&1 &
+  IG_PID=$!
+  # Ready, and the webhook port open (the management port can answer first).
+  until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null && curl -skf "https://127.0.0.1:$PORT/healthz" >/dev/null; do
+    kill -0 "$IG_PID" 2>/dev/null || { cat "$work/imagegate-$run.log"; exit 1; }
+    sleep 0.02
+  done
+  ready=$(( ($(date +%s%N) - start) / 1000000 ))
+  client -n "$N" > "$work/first-$run.txt"
+  client -n $(( WARM * RATE )) > /dev/null
+  client -n "$N" > "$work/warm-$run.txt"
+  rss=$(awk '/VmRSS/ {print $2}' "/proc/$IG_PID/status")
+  kill "$IG_PID"; wait "$IG_PID" 2>/dev/null || true; IG_PID=
+  read -r f50 f99 fmax <<< "$(stats "$work/first-$run.txt")"
+  read -r w50 w99 wmax <<< "$(stats "$work/warm-$run.txt")"
+  ratio=$(awk -v f="$f99" -v w="$w99" 'BEGIN {printf "%.1f", f / w}')
+  echo "$ready $f50 $f99 $fmax $w50 $w99 $wmax $ratio $rss" >> "$work/runs.txt"
+  printf '%-4s %8s | %8s %8s %8s | %8s %8s %8s | %sx  (RSS after: %s MiB)\n' "$run" "$ready" "$f50" "$f99" "$fmax" "$w50" "$w99" "$wmax" "$ratio" $(( rss / 1024 ))
+  # The first run's first second by second: where the slow answers are.
+  if [ "$run" = 1 ]; then
+    awk -v r="$RATE" '{s=int((NR-1)/r); n[s]++; v[s, n[s]]=$1} END {for (i in n) {m=n[i]; asort_n=0; for (j=1;j<=m;j++) b[j]=v[i,j]; for (x=2;x<=m;x++){t=b[x];y=x-1;while(y>0&&b[y]>t){b[y+1]=b[y];y--}b[y+1]=t}; printf "  second %d after ready: p50 %.2f p99 %.2f max %.2f ms\n", i, b[int(m*0.5+0.5)], b[int(m*0.99+0.5)], b[m]}}' "$work/first-$run.txt" | sort -k2n
+  fi
+done
+col() { awk -v c="$1" '{print $c}' "$work/runs.txt" | median; }
+echo "median of $RUNS: ready $(col 1) ms; first $N p50 $(col 2) p99 $(col 3) max $(col 4) ms; warm p50 $(col 5) p99 $(col 6) max $(col 7) ms; first p99 / warm p99 $(col 8)x"
