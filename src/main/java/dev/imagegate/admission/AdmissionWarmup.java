@@ -32,8 +32,11 @@ import java.util.List;
 public class AdmissionWarmup {
   /** Reviews as the apiserver sends them (defaults, managedFields, status), from the classpath. */
   static final List<String> REVIEWS = List.of("warmup/pod-3-containers.json", "warmup/deployment-init.json");
-  /** Admissions after which the path is compiled: measured with bench/first-requests.sh. */
-  static final int ADMISSIONS = Integer.getInteger("imagegate.warmup.admissions", 20_000);
+  /**
+   * Past the C2 compiler's thresholds (about 10,000 calls or loop iterations) for every method of the
+   * path, most of which run several times per admission; {@code warmup.budget} bounds it on a slow node.
+   */
+  static final int ADMISSIONS = 20_000;
   private static final Duration JUDGING_BUDGET = ValidateResource.budget(null);
 
   private final AdmissionReviews reviews;
