@@ -7,7 +7,7 @@
 #
 #   bench/compare.sh 5462885                 # that revision against the work tree
 #   RUNS=5 DURATION=10 RATE=1000 bench/compare.sh 5462885 HEAD
-#   BODIES="src/test/resources/reviews/pod-3-containers.json" bench/compare.sh 5462885
+#   BODIES="src/main/resources/warmup/pod-3-containers.json" bench/compare.sh 5462885
 #
 # Needs: JDK 17, Maven, Debian's docker-registry and wrk.
 set -euo pipefail
@@ -18,7 +18,7 @@ RUNS=${RUNS:-5}
 DURATION=${DURATION:-5}
 RATE=${RATE:-1000}
 CONNECTIONS=${CONNECTIONS:-32}
-read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json src/test/resources/reviews/pod-3-containers.json src/test/resources/reviews/deployment-init.json}"
+read -r -a bodies <<< "${BODIES:-bench/warm/pod-3-containers.json src/main/resources/warmup/pod-3-containers.json src/main/resources/warmup/deployment-init.json}"
 
 work=$(mktemp -d)
 pids=()
