@@ -98,8 +98,9 @@ final class ManifestReader {
         objects(source, root, "", start, lines, contents);
       }
     } catch (JsonProcessingException e) {
-      contents.errors().add(new InputError(source, errorLine(e, offset), "not valid " + (mapper == JSON ? "JSON" : "YAML") + ": "
-          + problem(e)));
+      int last = offset + (int) text.chars().filter(c -> c == '\n').count(); // past the end: the document's last line
+      contents.errors().add(new InputError(source, Math.min(errorLine(e, offset), Math.max(last, offset + 1)),
+          "not valid " + (mapper == JSON ? "JSON" : "YAML") + " (document from line " + (offset + 1) + "): " + problem(e)));
     } catch (IOException e) {
       contents.errors().add(new InputError(source, offset + 1, "cannot read: " + e.getClass().getSimpleName()));
     }
