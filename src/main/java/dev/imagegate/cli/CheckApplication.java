@@ -43,10 +43,10 @@ public class CheckApplication implements QuarkusApplication {
         && !"dumb".equals(System.getenv("TERM"));
     try {
       if (options.output == null) {
-        write(report, options.format, new OutputStreamWriter(System.out, StandardCharsets.UTF_8), toTerminal);
+        write(report, engine.ruleIds(), options.format, new OutputStreamWriter(System.out, StandardCharsets.UTF_8), toTerminal);
       } else {
         try (Writer out = Files.newBufferedWriter(options.output, StandardCharsets.UTF_8)) {
-          write(report, options.format, out, false);
+          write(report, engine.ruleIds(), options.format, out, false);
         }
       }
     } catch (IOException e) {
@@ -56,7 +56,7 @@ public class CheckApplication implements QuarkusApplication {
     return report.exitCode(options.failOn);
   }
 
-  static void write(CheckReport report, CheckOptions.Format format, Writer out, boolean colour) throws IOException {
+  static void write(CheckReport report, List<String> ruleIds, CheckOptions.Format format, Writer out, boolean colour) throws IOException {
     switch (format) {
       case text -> {
         PrintWriter printer = new PrintWriter(out);
@@ -64,7 +64,8 @@ public class CheckApplication implements QuarkusApplication {
         printer.flush();
       }
       case json -> new JsonFormat().write(report, out);
-      case sarif, junit -> throw new IOException(format + " is not written yet");
+      case sarif -> new SarifFormat().write(report, ruleIds, out);
+      case junit -> new JunitFormat().write(report, out);
     }
     out.flush();
   }

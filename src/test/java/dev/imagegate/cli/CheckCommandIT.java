@@ -284,6 +284,61 @@ class CheckCommandIT {
     assertThat(denial).doesNotContain(AWS_SECRET);
   }
 
+  @Test
+  void sarifLocatesEachFindingAtItsImageLineWithOneRuleEntryPerRuleId() throws Exception {
+    Path file = Path.of("target", "cli-sarif", "deploy.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, manifests() + BROKEN);
+    Path sarif = Files.createTempFile("imagegate", ".sarif");
+
+    CheckProcess.Outcome run = CheckProcess.run("-f", file.toString(), "--config", config.toString(), "--format", "sarif",
+        "--output", sarif.toString());
+
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(2);
+    assertThat(run.stdout()).isEmpty();
+    JsonNode log = JSON.readTree(sarif.toFile());
+    assertThat(log.path("version").asText()).isEqualTo("2.1.0");
+    JsonNode sarifRun = log.path("runs").get(0);
+    List<String> ruleIds = java.util.stream.StreamSupport.stream(sarifRun.path("tool").path("driver").path("rules").spliterator(), false)
+        .map(r -> r.path("id").asText()).toList();
+    assertThat(ruleIds).doesNotHaveDuplicates().contains("disallow-latest-tag", "run-as-non-root", "no-secrets-in-env",
+        "require-healthcheck", "input-error");
+    assertThat(sarifRun.path("tool").path("driver").path("rules").get(0).path("helpUri").asText()).contains("docs/rules.md#");
+    JsonNode results = sarifRun.path("results");
+    assertThat(results).hasSize(4);
+    JsonNode first = results.get(0);
+    assertThat(first.path("ruleId").asText()).isEqualTo("run-as-non-root");
+    assertThat(first.path("level").asText()).isEqualTo("error");
+    assertThat(ruleIds.get(first.path("ruleIndex").asInt())).isEqualTo("run-as-non-root");
+    JsonNode location = first.path("locations").get(0).path("physicalLocation");
+    assertThat(location.path("artifactLocation").path("uri").asText()).isEqualTo("target/cli-sarif/deploy.yaml");
+    assertThat(location.path("region").path("startLine").asInt()).isEqualTo(34);
+    assertThat(results.get(2).path("level").asText()).isEqualTo("warning");
+    assertThat(results.get(3).path("ruleId").asText()).isEqualTo("input-error");
+    assertThat(Files.readString(sarif)).doesNotContain(AWS_SECRET);
+  }
+
+  @Test
+  void junitHasOneTestCasePerWorkloadAndContainerFailingWithTheDenial() throws Exception {
+    CheckProcess.Outcome run = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", config.toString(), "--format", "junit");
+
+    assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
+    org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(run.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    org.w3c.dom.NodeList cases = xml.getElementsByTagName("testcase");
+    assertThat(cases.getLength()).isEqualTo(3);
+    org.w3c.dom.Element cron = (org.w3c.dom.Element) cases.item(1);
+    assertThat(cron.getAttribute("classname")).isEqualTo("CronJob default/nightly");
+    assertThat(cron.getAttribute("name")).isEqualTo("report (" + host + "/shop/root:1.0)");
+    org.w3c.dom.Element failure = (org.w3c.dom.Element) cron.getElementsByTagName("failure").item(0);
+    assertThat(failure.getTextContent()).contains("[run-as-non-root]").contains("[no-secrets-in-env]").doesNotContain(AWS_SECRET);
+    assertThat(cron.getElementsByTagName("system-out").item(0).getTextContent()).startsWith("warn: ").contains("[require-healthcheck]");
+    assertThat(((org.w3c.dom.Element) cases.item(0)).getElementsByTagName("failure").getLength()).isZero();
+    org.w3c.dom.Element suite = (org.w3c.dom.Element) xml.getElementsByTagName("testsuite").item(0);
+    assertThat(suite.getAttribute("tests")).isEqualTo("3");
+    assertThat(suite.getAttribute("failures")).isEqualTo("1");
+  }
+
   private static List<String> rules(JsonNode workload) {
     return java.util.stream.StreamSupport.stream(workload.path("findings").spliterator(), false)
         .map(f -> f.path("rule").asText()).distinct().toList();
