@@ -64,11 +64,11 @@ record CheckReport(List<Result> results, List<Skipped> skipped, List<InputError>
       return imageLines.getOrDefault(container, line);
     }
 
-    /** {@code Deployment default/web}. */
+    /** {@code Deployment default/web}; names from the input without control characters (a terminal would obey them). */
     String title() {
       Workload w = workload;
-      return w.kind() + " " + (w.namespace() == null ? "" : w.namespace() + "/") + (w.name() != null ? w.name()
-          : w.generateName() != null ? w.generateName() + "*" : "<no name>");
+      return dev.imagegate.text.ExternalText.forApiserver(w.kind() + " " + (w.namespace() == null ? "" : w.namespace() + "/") + (w.name() != null ? w.name()
+          : w.generateName() != null ? w.generateName() + "*" : "<no name>"));
     }
   }
 

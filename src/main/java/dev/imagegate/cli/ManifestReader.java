@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.util.TokenBuffer;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.imagegate.text.ExternalText;
 import dev.imagegate.workload.Workload;
 import dev.imagegate.workload.WorkloadKind;
 import dev.imagegate.workload.Workloads;
@@ -157,7 +158,7 @@ final class ManifestReader {
     try {
       object = YAML.treeToValue(node, workloadKind.type());
     } catch (JsonProcessingException | IllegalArgumentException e) {
-      contents.errors().add(new InputError(source, line, kind + " does not match its schema" + path(e)));
+      contents.errors().add(new InputError(source, line, ExternalText.quotedInMessage(kind) + " does not match its schema" + ExternalText.forApiserver(path(e), 300)));
       return;
     }
     Workload workload = Workloads.of(object);
@@ -194,7 +195,7 @@ final class ManifestReader {
   /** What is wrong, without the offending text (the line may hold a secret). */
   private static String problem(JsonProcessingException e) {
     if (e.getCause() instanceof MarkedYAMLException marked && marked.getProblem() != null) {
-      return marked.getProblem();
+      return ExternalText.forApiserver(marked.getProblem(), 200);
     }
     return e.getClass().getSimpleName().replace("Exception", "").replaceAll("([a-z])([A-Z])", "$1 $2").toLowerCase();
   }
