@@ -3,7 +3,9 @@ package dev.imagegate.cli;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.policy.ImageSource;
 import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.config.Mode;
 import dev.imagegate.rules.Rule;
+import dev.imagegate.rules.RuleOrder;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.IOException;
@@ -38,15 +40,16 @@ public class CheckApplication implements QuarkusApplication {
     new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args); // checked by Main already
     ImageSource images = options.offline ? CheckApplication::notRead : registry;
     PolicyEngine engine = new PolicyEngine(config, rules, images);
+    List<String> ruleIds = RuleOrder.sorted(rules).stream().map(Rule::id).filter(id -> config.rule(id).mode() != Mode.OFF).toList();
     CheckReport report = new Check(engine, options.offline).run(options.files, options.images, options.namespace, System.in);
     boolean toTerminal = options.output == null && System.console() != null && System.getenv("NO_COLOR") == null
         && !"dumb".equals(System.getenv("TERM"));
     try {
       if (options.output == null) {
-        write(report, engine.ruleIds(), options.format, new OutputStreamWriter(System.out, StandardCharsets.UTF_8), toTerminal);
+        write(report, ruleIds, options.format, new OutputStreamWriter(System.out, StandardCharsets.UTF_8), toTerminal);
       } else {
         try (Writer out = Files.newBufferedWriter(options.output, StandardCharsets.UTF_8)) {
-          write(report, engine.ruleIds(), options.format, out, false);
+          write(report, ruleIds, options.format, out, false);
         }
       }
     } catch (IOException e) {
