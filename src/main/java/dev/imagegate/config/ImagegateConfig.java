@@ -70,6 +70,18 @@ public record ImagegateConfig(
     return new ImagegateConfig(null, null, null, null, null, null, null, null, null, null);
   }
 
+  /**
+   * The same settings where no cluster is at hand ({@code imagegate check}): no namespace modes,
+   * Events, audit or pull secrets, and the registry credentials of {@code dockerConfig} (null: none).
+   */
+  public ImagegateConfig awayFromCluster(String dockerConfig) {
+    return new ImagegateConfig(mode, rules, exemptions, registries.withUsePullSecrets(false).withDockerConfig(dockerConfig), cache,
+        new NamespaceModeSettings(false), new EventSettings(false, events.interval()),
+        new AuditSettings(false, audit.interval(), audit.concurrency(), audit.leaseName(), audit.namespaceSelector(),
+            audit.objectSelector()),
+        limits);
+  }
+
   public RuleSettings rule(String id) {
     return rules.getOrDefault(id, RuleSettings.DEFAULT);
   }

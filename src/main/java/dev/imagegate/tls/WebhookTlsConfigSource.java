@@ -33,6 +33,9 @@ public class WebhookTlsConfigSource implements ConfigSourceFactory {
 
   @Override
   public Iterable<ConfigSource> getConfigSources(ConfigSourceContext context) {
+    if ("false".equals(value(context, "quarkus.http.host-enabled"))) {
+      return List.of(); // no server (imagegate check): no certificate to serve
+    }
     if (setByOperator(context, CERT) || setByOperator(context, KEY)) {
       return List.of(); // configured the Quarkus way: nothing to add
     }

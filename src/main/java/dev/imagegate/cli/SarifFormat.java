@@ -1,0 +1,123 @@
+package dev.imagegate.cli;
+
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.cli.CheckReport.Result;
+import dev.imagegate.cli.ManifestReader.InputError;
+import dev.imagegate.policy.Finding;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * SARIF 2.1.0 as GitHub code scanning and GitLab read it: one reporting rule per rule id (with its
+ * help and a link to docs/rules.md), one result per finding at the file and line of the
+ * container's {@code image:}; enforce is an error, warn a warning, audit a note.
+ */
+final class SarifFormat {
+  static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
+  /** Not a rule of the engine: a document that could not be read. */
+  static final String INPUT_ERROR = "input-error";
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  void write(CheckReport report, List<String> ruleIds, Writer out) throws IOException {
+    Set<String> ids = new LinkedHashSet<>(ruleIds);
+    report.results().forEach(r -> r.findings().forEach(f -> ids.add(f.ruleId())));
+    if (!report.errors().isEmpty()) {
+      ids.add(INPUT_ERROR);
+    }
+    List<String> rules = new ArrayList<>(ids);
+    try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
+      json.disable(JsonGenerator.Feature.AUTO_CLOSE_TARGET);
+      json.useDefaultPrettyPrinter();
+      json.writeStartObject();
+      json.writeStringField("$schema", SCHEMA);
+      json.writeStringField("version", "2.1.0");
+      json.writeArrayFieldStart("runs");
+      json.writeStartObject();
+      json.writeObjectFieldStart("tool");
+      json.writeObjectFieldStart("driver");
+      json.writeStringField("name", "imagegate");
+      json.writeStringField("informationUri", RuleHelp.DOCS.replace("/blob/main/docs/rules.md", ""));
+      json.writeArrayFieldStart("rules");
+      for (String id : rules) {
+        String summary = id.equals(INPUT_ERROR) ? "The manifest can be read as Kubernetes YAML or JSON." : RuleHelp.summary(id);
+        json.writeStartObject();
+        json.writeStringField("id", id);
+        json.writeObjectFieldStart("shortDescription");
+        json.writeStringField("text", summary);
+        json.writeEndObject();
+        json.writeObjectFieldStart("help");
+        json.writeStringField("text", summary + " See " + RuleHelp.link(id));
+        json.writeEndObject();
+        json.writeStringField("helpUri", RuleHelp.link(id));
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeEndObject();
+      json.writeArrayFieldStart("results");
+      for (Result result : report.results()) {
+        for (Finding finding : result.findings()) {
+          json.writeStartObject();
+          json.writeStringField("ruleId", finding.ruleId());
+          json.writeNumberField("ruleIndex", rules.indexOf(finding.ruleId()));
+          json.writeStringField("level", switch (finding.mode()) {
+            case ENFORCE -> "error";
+            case WARN -> "warning";
+            default -> "note";
+          });
+          json.writeObjectFieldStart("message");
+          json.writeStringField("text", result.title() + ": " + finding.describe());
+          json.writeEndObject();
+          location(json, result.source(), result.lineOf(finding.container()));
+          json.writeEndObject();
+        }
+      }
+      for (InputError error : report.errors()) {
+        json.writeStartObject();
+        json.writeStringField("ruleId", INPUT_ERROR);
+        json.writeNumberField("ruleIndex", rules.indexOf(INPUT_ERROR));
+        json.writeStringField("level", "error");
+        json.writeObjectFieldStart("message");
+        json.writeStringField("text", error.message());
+        json.writeEndObject();
+        location(json, error.source(), error.line());
+        json.writeEndObject();
+      }
+      json.writeEndArray();
+      json.writeEndObject();
+      json.writeEndArray();
+      json.writeEndObject();
+    }
+    out.write('\n');
+  }
+
+  /** A file location (relative, with / separators, as code scanning matches it to the repository); none for stdin and --image. */
+  private static void location(JsonGenerator json, String source, int line) throws IOException {
+    if (source.equals("-") || source.equals("--image")) {
+      return;
+    }
+    json.writeArrayFieldStart("locations");
+    json.writeStartObject();
+    json.writeObjectFieldStart("physicalLocation");
+    json.writeObjectFieldStart("artifactLocation");
+    Path path = Path.of(source);
+    Path relative = path.isAbsolute() && path.startsWith(Path.of("").toAbsolutePath())
+        ? Path.of("").toAbsolutePath().relativize(path) : path;
+    json.writeStringField("uri", relative.toString().replace('\\', '/'));
+    json.writeEndObject();
+    if (line > 0) {
+      json.writeObjectFieldStart("region");
+      json.writeNumberField("startLine", line);
+      json.writeEndObject();
+    }
+    json.writeEndObject();
+    json.writeEndObject();
+    json.writeEndArray();
+  }
+}
