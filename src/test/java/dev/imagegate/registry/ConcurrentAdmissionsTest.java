@@ -42,24 +42,7 @@ class ConcurrentAdmissionsTest {
       PolicyEngine engine = RegistryFaultsTest.engine(resolver);
       ImageReference image = ref(registry.hostPort(), "team/web", "2.1");
       ContainerContext container = new ContainerContext("web", ContainerKind.CONTAINER, image.original(), image, null, null, true, List.of());
-      ExecutorService apiserver = Executors.newFixedThreadPool(ADMISSIONS);
-      try {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<CompletableFuture<Verdict>>> admissions = new ArrayList<>();
-        for (int i = 0; i < ADMISSIONS; i++) {
-          admissions.add(apiserver.submit(() -> {
-            go.await();
-            return engine.judge("apps", List.of(container), Duration.ofSeconds(5));
-          }));
-        }
-        go.countDown();
-        for (Future<CompletableFuture<Verdict>> admission : admissions) {
-          Verdict verdict = admission.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-          assertThat(verdict.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("root"));
-        }
-      } finally {
-        apiserver.shutdownNow();
-      }
+      admitAtOnce(engine, container);
 
       assertThat(log.manifestGets("team/web")).isEqualTo(1);
       assertThat(log.blobGets("team/web")).isEqualTo(1);
@@ -89,24 +72,7 @@ class ConcurrentAdmissionsTest {
       });
       ImageReference image = ref(registry.hostPort(), "team/multi", "2.1");
       ContainerContext linux = Containers.container().name("web").image(image).build();
-      ExecutorService apiserver = Executors.newFixedThreadPool(ADMISSIONS);
-      try {
-        CountDownLatch go = new CountDownLatch(1);
-        List<Future<CompletableFuture<Verdict>>> admissions = new ArrayList<>();
-        for (int i = 0; i < ADMISSIONS; i++) {
-          admissions.add(apiserver.submit(() -> {
-            go.await();
-            return engine.judge("apps", List.of(linux), Duration.ofSeconds(5));
-          }));
-        }
-        go.countDown();
-        for (Future<CompletableFuture<Verdict>> admission : admissions) {
-          Verdict verdict = admission.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
-          assertThat(verdict.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("root"));
-        }
-      } finally {
-        apiserver.shutdownNow();
-      }
+      admitAtOnce(engine, linux);
 
       // registries.platforms (linux/amd64, linux/arm64): the index and those two children, once
       assertThat(log.manifestGets("team/multi")).isEqualTo(3);
@@ -122,6 +88,28 @@ class ConcurrentAdmissionsTest {
       assertThat(log.requests()).extracting(RegistryAccessLog.Request::path).containsExactlyInAnyOrder(
           "/v2/team/multi/manifests/" + index.platforms().get(4).manifestDigest(),
           "/v2/team/multi/blobs/" + index.platforms().get(4).configDigest());
+    }
+  }
+
+  /** ADMISSIONS admissions of one container released at the same moment; each is denied by the root rule alone. */
+  private static void admitAtOnce(PolicyEngine engine, ContainerContext container) throws Exception {
+    ExecutorService apiserver = Executors.newFixedThreadPool(ADMISSIONS);
+    try {
+      CountDownLatch go = new CountDownLatch(1);
+      List<Future<CompletableFuture<Verdict>>> admissions = new ArrayList<>();
+      for (int i = 0; i < ADMISSIONS; i++) {
+        admissions.add(apiserver.submit(() -> {
+          go.await();
+          return engine.judge("apps", List.of(container), Duration.ofSeconds(5));
+        }));
+      }
+      go.countDown();
+      for (Future<CompletableFuture<Verdict>> admission : admissions) {
+        Verdict verdict = admission.get(10, TimeUnit.SECONDS).get(10, TimeUnit.SECONDS);
+        assertThat(verdict.findings()).singleElement().satisfies(f -> assertThat(f.ruleId()).isEqualTo("root"));
+      }
+    } finally {
+      apiserver.shutdownNow();
     }
   }
 }
