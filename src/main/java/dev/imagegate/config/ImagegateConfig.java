@@ -72,14 +72,15 @@ public record ImagegateConfig(
 
   /**
    * The same settings where no cluster is at hand ({@code imagegate check}): no namespace modes,
-   * Events, audit or pull secrets, and the registry credentials of {@code dockerConfig} (null: none).
+   * Events, audit or pull secrets, no start-up warm-up (no admission will come: it would only take
+   * CPU from the check), and the registry credentials of {@code dockerConfig} (null: none).
    */
   public ImagegateConfig awayFromCluster(String dockerConfig) {
     return new ImagegateConfig(mode, rules, exemptions, registries.withUsePullSecrets(false).withDockerConfig(dockerConfig), cache,
         new NamespaceModeSettings(false), new EventSettings(false, events.interval()),
         new AuditSettings(false, audit.interval(), audit.concurrency(), audit.leaseName(), audit.namespaceSelector(),
             audit.objectSelector()),
-        limits);
+        limits, new WarmupSettings(java.time.Duration.ZERO));
   }
 
   public RuleSettings rule(String id) {
