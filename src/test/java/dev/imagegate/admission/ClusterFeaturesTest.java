@@ -169,7 +169,15 @@ class ClusterFeaturesTest {
     cluster.pods().inNamespace("loose").resource(pod("loose", "web", root())).create();
     cluster.pods().inNamespace("quiet").resource(pod("quiet", "web", root())).create();
     var auditor = audit.auditor().orElseThrow();
-    auditor.runNow();
+    // the audit's informers see the new pods through watch events: audit again until both have arrived
+    await(() -> {
+      try {
+        var report = auditor.runNow();
+        return report != null && report.namespaces().containsKey("strict") && report.namespaces().containsKey("loose");
+      } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+        throw new IllegalStateException(e);
+      }
+    }, "the audit to see the pods just created");
 
     JsonPath body = given().get(managementUrl() + "/audit").then().statusCode(200).contentType("application/json")
         .extract().jsonPath();
