@@ -365,9 +365,9 @@ final class FakeCluster {
   // ---- templates, built once from the apiserver-shaped reviews -------------------------------
 
   private static JsonNode review(String file) {
-    try (InputStream in = FakeCluster.class.getResourceAsStream("/reviews/" + file)) {
+    try (InputStream in = FakeCluster.class.getResourceAsStream("/warmup/" + file)) {
       if (in == null) {
-        throw new IllegalStateException("reviews/" + file + " is not on the classpath");
+        throw new IllegalStateException("warmup/" + file + " is not on the classpath");
       }
       return JSON.readTree(in).get("request").get("object");
     } catch (IOException e) {
