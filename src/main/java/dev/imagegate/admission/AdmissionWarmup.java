@@ -13,55 +13,61 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.HexFormat;
 import java.util.List;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Before a replica reports ready ({@link AdmissionWarmupReadiness}), runs synthetic admissions through
- * the code a real one runs — reading the review, judging it, writing its decision line and its
- * answer — until the JIT compiler has compiled that path or {@code warmup.budget} has passed; a
- * fresh replica would otherwise answer its first requests many times slower, at a rollout, exactly
- * when the cluster is busiest.
+ * Before a replica reports ready ({@link AdmissionWarmupReadiness}), sends synthetic admissions to
+ * its own webhook port ({@link WarmupTraffic}) until the JIT compiler has compiled the whole path —
+ * TLS, HTTP/2, the REST layer, reading, judging, the decision line, the answer — or {@code
+ * warmup.budget} has passed; a fresh replica would otherwise answer its first requests many times
+ * slower, at a rollout, exactly when the cluster is busiest.
  *
- * <p>Nothing of it is visible outside: its images are made up ({@link WarmupImages}: never a
- * registry, never the image caches), it has its own engine and handler, and its decisions are
- * neither logged, counted in metrics, nor reported as Events.
+ * <p>Nothing of it is visible outside: a request carries a random token that only this process
+ * knows and only until the warm-up ends ({@link #owns}); with it, {@link ValidateResource} judges
+ * with this class's handler, whose images are made up ({@link WarmupImages}: never a registry,
+ * never the image caches), and neither writes the decision line, counts metrics nor sends Events.
  */
 @ApplicationScoped
 public class AdmissionWarmup {
+  /** The request header that carries the warm-up's token. */
+  static final String HEADER = "Imagegate-Warmup";
   /** Reviews as the apiserver sends them (defaults, managedFields, status), from the classpath. */
   static final List<String> REVIEWS = List.of("warmup/pod-3-containers.json", "warmup/deployment-init.json");
-  /**
-   * Past the C2 compiler's thresholds (about 10,000 calls or loop iterations) for every method of the
-   * path, most of which run several times per admission; {@code warmup.budget} bounds it on a slow node.
-   */
-  static final int ADMISSIONS = 20_000;
-  private static final Duration JUDGING_BUDGET = ValidateResource.budget(null);
 
-  private final AdmissionReviews reviews;
-  private final DecisionLog decisions;
   private final WarmupImages images = new WarmupImages();
   private final AdmissionHandler handler;
   private final Duration budget;
   private final int admissions;
+  private final URI webhook;
+  private final byte[] token;
   private volatile boolean finished;
+  private volatile Result result;
 
   @Inject
-  public AdmissionWarmup(AdmissionReviews reviews, DecisionLog decisions, ImagegateConfig config, @All List<Rule> rules,
-      NamespaceModes namespaceModes) {
-    // Tests and dev mode start the application many times and measure no latency: they skip it.
-    this(reviews, decisions, config, rules, namespaceModes, LaunchMode.current() == LaunchMode.NORMAL ? ADMISSIONS : 0);
+  public AdmissionWarmup(ImagegateConfig config, @All List<Rule> rules, NamespaceModes namespaceModes,
+      // Past the C2 compiler's thresholds (about 10,000 calls) for every method of the path; tests
+      // and dev mode, which start the application many times and measure no latency, set 0.
+      @ConfigProperty(name = "imagegate.warmup.admissions", defaultValue = "20000") int admissions) {
+    this(config, rules, namespaceModes, admissions, webhookUri());
   }
 
-  /** With {@code admissions} 0, switched off. */
-  AdmissionWarmup(AdmissionReviews reviews, DecisionLog decisions, ImagegateConfig config, List<Rule> rules,
-      NamespaceModes namespaceModes, int admissions) {
-    this.admissions = admissions;
-    this.reviews = reviews;
-    this.decisions = decisions;
+  /** With {@code admissions} 0, switched off; {@code webhook} is where its requests go. */
+  AdmissionWarmup(ImagegateConfig config, List<Rule> rules, NamespaceModes namespaceModes, int admissions, URI webhook) {
     this.handler = new AdmissionHandler(new PolicyEngine(config, rules, images), namespaceModes);
     this.budget = config.warmup().budget();
+    this.admissions = admissions;
+    this.webhook = webhook;
+    byte[] random = new byte[16];
+    new SecureRandom().nextBytes(random);
+    this.token = HexFormat.of().formatHex(random).getBytes(StandardCharsets.US_ASCII);
     this.finished = !config.warmup().enabled() || admissions == 0;
   }
 
@@ -79,53 +85,69 @@ public class AdmissionWarmup {
     return finished;
   }
 
-  /** What the warm-up did: admissions run, how many were denied, how long it took. */
-  record Result(int admissions, int denied, long millis, boolean outOfTime) {}
+  /** Whether a request carrying this header value is one of the warm-up's; never once it has ended. */
+  boolean owns(String header) {
+    return header != null && !finished
+        && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.US_ASCII));
+  }
 
-  /** Runs the warm-up on the calling thread; null when it failed. Readiness follows when it returns. */
-  Result run() {
+  /** The warm-up's own handler: the engine's code, made-up images. */
+  AdmissionHandler handler() {
+    images.nextAdmission();
+    return handler;
+  }
+
+  /** What the warm-up did, or null while it runs or when it did not run. */
+  Result result() {
+    return result;
+  }
+
+  /** Admissions answered through the webhook port, how many were denied, how long it took. */
+  record Result(int admissions, int denied, int failed, long millis, boolean outOfTime) {}
+
+  /** Runs the warm-up on the calling thread. Readiness follows when it returns. */
+  void run() {
     try {
       List<byte[]> bodies = REVIEWS.stream().map(AdmissionWarmup::resource).toList();
       long start = System.nanoTime();
-      long end = start + budget.toNanos();
-      int done = 0;
-      int denied = 0;
-      while (done < admissions && System.nanoTime() < end) {
-        if (!admit(bodies.get(done % bodies.size()))) {
-          denied++;
-        }
-        done++;
-      }
-      Result result = new Result(done, denied, (System.nanoTime() - start) / 1_000_000, done < admissions);
-      if (result.outOfTime()) {
-        Log.infof("warm-up: %d synthetic admissions in %d ms, stopped by warmup.budget (%s) before %d",
-            done, result.millis(), budget, admissions);
+      WarmupTraffic.Sent sent = new WarmupTraffic(webhook, HEADER, new String(token, StandardCharsets.US_ASCII))
+          .send(bodies, admissions, start + budget.toNanos());
+      long millis = (System.nanoTime() - start) / 1_000_000;
+      result = new Result(sent.admissions(), sent.denied(), sent.failed(), millis, sent.admissions() < admissions);
+      if (sent.admissions() == 0) {
+        // A warm-up that fails costs speed, never availability: the replica serves cold.
+        Log.warnf("warm-up: no synthetic admission answered by %s within warmup.budget (%s); serving without it",
+            webhook, budget);
+      } else if (result.outOfTime()) {
+        Log.infof("warm-up: %d synthetic admissions through %s in %d ms, stopped by warmup.budget (%s) before %d",
+            sent.admissions(), webhook, millis, budget, admissions);
       } else {
-        Log.infof("warm-up: %d synthetic admissions in %d ms", done, result.millis());
+        Log.infof("warm-up: %d synthetic admissions through %s in %d ms", sent.admissions(), webhook, millis);
       }
-      return result;
-    } catch (RuntimeException | BadReviewException e) {
-      // A warm-up that fails costs speed, never availability: the replica serves cold.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
       Log.warnf(e, "warm-up failed; serving without it");
-      return null;
     } finally {
       finished = true;
     }
   }
 
   /**
-   * What ValidateResource does for one request, less its side effects (log, metrics, Events).
-   *
-   * @return whether it was allowed
+   * This process's webhook endpoint as seen from inside it: the HTTPS port on loopback when the
+   * server listens on every address, else on the one address it listens on.
    */
-  private boolean admit(byte[] body) throws BadReviewException {
-    long start = System.nanoTime();
-    images.nextAdmission();
-    AdmissionCall call = reviews.read(body);
-    Decision decision = handler.decide(call, JUDGING_BUDGET).join();
-    decisions.line(call, decision, System.nanoTime() - start);
-    reviews.replyBytes(decision.response());
-    return decision.response().getAllowed();
+  private static URI webhookUri() {
+    var config = ConfigProvider.getConfig();
+    String prefix = LaunchMode.current().isDevOrTest() ? "quarkus.http.test-ssl-port" : "quarkus.http.ssl-port";
+    int port = config.getOptionalValue(prefix, Integer.class).orElse(8443);
+    String host = config.getOptionalValue("quarkus.http.host", String.class).orElse("0.0.0.0");
+    if (host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]")) {
+      host = "127.0.0.1";
+    } else if (host.contains(":") && !host.startsWith("[")) {
+      host = "[" + host + "]";
+    }
+    return URI.create("https://" + host + ":" + port + "/validate?timeout=10s");
   }
 
   private static byte[] resource(String name) {

@@ -3,7 +3,6 @@ package dev.imagegate.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
@@ -12,86 +11,67 @@ import dev.imagegate.rules.NoSecretsInEnvRule;
 import dev.imagegate.rules.RequireHealthcheckRule;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.RunAsNonRootRule;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
+/** The warm-up's switches and failures; its traffic through the webhook port: AdmissionWarmupThroughPortTest. */
 class AdmissionWarmupTest {
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
-  private static AdmissionWarmup warmup(String yaml, int admissions) {
+  private static AdmissionWarmup warmup(String yaml, int admissions, URI webhook) {
     ImagegateConfig config = ConfigLoader.parse(yaml);
     List<Rule> rules = List.of(new RunAsNonRootRule(config), new RequireHealthcheckRule(config),
         new DisallowLatestTagRule(config), new NoSecretsInEnvRule(config));
-    return new AdmissionWarmup(new AdmissionReviews(MAPPER), new DecisionLog(MAPPER), config, rules,
-        new NamespaceModes(false, null), admissions);
+    return new AdmissionWarmup(config, rules, new NamespaceModes(false, null), admissions, webhook);
+  }
+
+  /** A loopback port nothing listens on. */
+  private static URI closedPort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return URI.create("https://127.0.0.1:" + socket.getLocalPort() + "/validate");
+    }
   }
 
   @Test
-  void notReadyUntilTheWarmUpHasRunThenReady() {
-    AdmissionWarmup warmup = warmup("mode: enforce\n", 8);
+  void notReadyWhileItRunsAndReadyWhenItGivesUpOnAPortThatDoesNotAnswer() throws IOException {
+    AdmissionWarmup warmup = warmup("warmup:\n  budget: 300ms\n", 100, closedPort());
     AdmissionWarmupReadiness readiness = new AdmissionWarmupReadiness(warmup);
     assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.DOWN);
 
     warmup.run();
 
+    // a warm-up that cannot reach its port costs speed, never availability
     assertThat(readiness.call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    assertThat(warmup.result().admissions()).isZero();
+    assertThat(warmup.result().outOfTime()).isTrue();
   }
 
   @Test
-  void judgesTheApiserverShapedReviewsWithImagesThatPassAndImagesThatFail() {
-    AdmissionWarmup.Result result = warmup("mode: enforce\n", 30).run();
+  void aZeroBudgetSwitchesItOffAndTheReplicaIsReadyAtOnce() throws IOException {
+    AdmissionWarmup warmup = warmup("warmup:\n  budget: 0s\n", 8, closedPort());
 
-    assertThat(result.admissions()).isEqualTo(30);
-    assertThat(result.outOfTime()).isFalse();
-    // the made-up images take turns: some reviews are denied, some allowed, so both branches run
-    assertThat(result.denied()).isBetween(1, 29);
+    assertThat(new AdmissionWarmupReadiness(warmup).call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
   }
 
   @Test
-  void writesNoDecisionLine() {
-    List<LogRecord> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record);
-      }
+  void noAdmissionsSwitchesItOff() throws IOException {
+    AdmissionWarmup warmup = warmup("mode: enforce\n", 0, closedPort());
 
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger decisions = Logger.getLogger("imagegate.decision");
-    decisions.addHandler(capture);
-    try {
-      warmup("mode: enforce\n", 12).run();
-    } finally {
-      decisions.removeHandler(capture);
-    }
-    assertThat(lines).isEmpty();
-  }
-
-  @Test
-  void stopsWhenItsBudgetHasPassed() {
-    AdmissionWarmup warmup = warmup("warmup:\n  budget: 1ms\n", Integer.MAX_VALUE);
-
-    AdmissionWarmup.Result result = warmup.run();
-
-    assertThat(result.outOfTime()).isTrue();
     assertThat(warmup.finished()).isTrue();
   }
 
   @Test
-  void aZeroBudgetSwitchesItOffAndTheReplicaIsReadyAtOnce() {
-    AdmissionWarmup warmup = warmup("warmup:\n  budget: 0s\n", 8);
+  void itsTokenIsHonouredOnlyWhileItRunsAndOnlyWhenExact() throws IOException {
+    AdmissionWarmup warmup = warmup("warmup:\n  budget: 100ms\n", 8, closedPort());
 
-    assertThat(new AdmissionWarmupReadiness(warmup).call().getStatus()).isEqualTo(HealthCheckResponse.Status.UP);
+    assertThat(warmup.owns(null)).isFalse();
+    assertThat(warmup.owns("")).isFalse();
+    assertThat(warmup.owns("0".repeat(32))).isFalse();
+    warmup.run();
+    assertThat(warmup.owns("0".repeat(32))).isFalse();
   }
 
   @Test
