@@ -1,31 +1,29 @@
 package dev.imagegate.admission;
 
-import java.io.IOException;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.HttpVersion;
+import io.vertx.core.http.RequestOptions;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.cert.X509Certificate;
-import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.SSLEngine;
-import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
  * Synthetic admissions sent to this process's own webhook port, over HTTP/2 and HTTP/1.1 like the
  * apiserver's, so that the TLS, HTTP and REST layers get compiled along with reading and judging.
- * The server's certificate is not checked: the traffic goes to our own loopback port and carries
- * only the made-up reviews of the warm-up.
+ * The client is Vert.x's: it runs on the same Netty code as the server (TLS, HTTP/2 frames), so
+ * warming it warms the server rather than a second stack. The server's certificate is not checked:
+ * the traffic goes to our own port and carries only the made-up reviews of the warm-up.
  */
 final class WarmupTraffic {
-  /** Streams in flight at once: enough to keep every event loop and the judging code busy. */
-  private static final int IN_FLIGHT = 8;
+  /** Requests in flight at once: enough to keep every event loop and the judging code busy. */
+  private static final int IN_FLIGHT = 16;
   /** One admission in this many goes over HTTP/1.1, the rest over HTTP/2 (what kube-apiserver speaks). */
   private static final int HTTP1_EVERY = 4;
 
@@ -35,15 +33,17 @@ final class WarmupTraffic {
   private final HttpClient http2;
   private final HttpClient http1;
 
-  WarmupTraffic(URI uri, String header, String token) {
+  WarmupTraffic(Vertx vertx, URI uri, String header, String token) {
     this.uri = uri;
     this.header = header;
     this.token = token;
-    SSLContext tls = trustingOwnPort();
-    this.http2 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_2).sslContext(tls)
-        .connectTimeout(Duration.ofSeconds(1)).build();
-    this.http1 = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).sslContext(tls)
-        .connectTimeout(Duration.ofSeconds(1)).build();
+    this.http2 = vertx.createHttpClient(options(HttpVersion.HTTP_2));
+    this.http1 = vertx.createHttpClient(options(HttpVersion.HTTP_1_1));
+  }
+
+  private static HttpClientOptions options(HttpVersion version) {
+    return new HttpClientOptions().setProtocolVersion(version).setUseAlpn(true).setSsl(true).setTrustAll(true)
+        .setVerifyHost(false).setConnectTimeout(1_000).setMaxPoolSize(2).setHttp2MaxPoolSize(2);
   }
 
   /** What was sent: answered admissions, of which denied, and failed requests. */
@@ -54,93 +54,66 @@ final class WarmupTraffic {
    * admissions, the bodies taking turns, until the deadline ({@link System#nanoTime()}).
    */
   Sent send(List<byte[]> bodies, int count, long deadline) throws InterruptedException {
-    if (!awaitPort(bodies.get(0), deadline)) {
-      return new Sent(0, 0, 1);
-    }
-    Semaphore slots = new Semaphore(IN_FLIGHT);
-    AtomicInteger admitted = new AtomicInteger();
-    AtomicInteger denied = new AtomicInteger();
-    AtomicInteger failed = new AtomicInteger();
-    for (int i = 0; i < count; i++) {
-      long left = deadline - System.nanoTime();
-      if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
-        break;
+    try {
+      if (!awaitPort(bodies.get(0), deadline)) {
+        return new Sent(0, 0, 1);
       }
-      HttpClient client = i % HTTP1_EVERY == 0 ? http1 : http2;
-      client.sendAsync(request(bodies.get(i % bodies.size())), HttpResponse.BodyHandlers.ofString())
-          .whenComplete((response, error) -> {
-            if (error != null || response.statusCode() != 200) {
-              failed.incrementAndGet();
-            } else {
-              admitted.incrementAndGet();
-              if (response.body().contains("\"allowed\":false")) {
-                denied.incrementAndGet();
-              }
+      Semaphore slots = new Semaphore(IN_FLIGHT);
+      AtomicInteger admitted = new AtomicInteger();
+      AtomicInteger denied = new AtomicInteger();
+      AtomicInteger failed = new AtomicInteger();
+      for (int i = 0; i < count; i++) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0 || !slots.tryAcquire(left, TimeUnit.NANOSECONDS)) {
+          break;
+        }
+        post(i % HTTP1_EVERY == 0 ? http1 : http2, bodies.get(i % bodies.size())).onComplete(answer -> {
+          if (answer.failed()) {
+            failed.incrementAndGet();
+          } else {
+            admitted.incrementAndGet();
+            if (answer.result().toString().contains("\"allowed\":false")) {
+              denied.incrementAndGet();
             }
-            slots.release();
-          });
+          }
+          slots.release();
+        });
+      }
+      // the answers still in flight, within the deadline
+      long left = Math.max(0, deadline - System.nanoTime());
+      if (slots.tryAcquire(IN_FLIGHT, left, TimeUnit.NANOSECONDS)) {
+        slots.release(IN_FLIGHT);
+      }
+      return new Sent(admitted.get(), denied.get(), failed.get());
+    } finally {
+      http2.close();
+      http1.close();
     }
-    // the answers still in flight, within the deadline
-    long left = Math.max(0, deadline - System.nanoTime());
-    if (slots.tryAcquire(IN_FLIGHT, left, TimeUnit.NANOSECONDS)) {
-      slots.release(IN_FLIGHT);
-    }
-    return new Sent(admitted.get(), denied.get(), failed.get());
   }
 
   /** The first request, retried until the server listens or the deadline passes. */
   private boolean awaitPort(byte[] body, long deadline) throws InterruptedException {
     while (System.nanoTime() < deadline) {
       try {
-        if (http2.send(request(body), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-          return true;
-        }
-      } catch (IOException e) {
-        // not listening yet
+        post(http2, body).toCompletionStage().toCompletableFuture()
+            .get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        return true;
+      } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        Thread.sleep(50); // not listening yet
       }
-      Thread.sleep(50);
     }
     return false;
   }
 
-  private HttpRequest request(byte[] body) {
-    return HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-        .header(header, token).POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
-  }
-
-  private static SSLContext trustingOwnPort() {
-    try {
-      SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, new X509ExtendedTrustManager[] {new OwnPort()}, null);
-      return context;
-    } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("no TLS for the warm-up", e);
-    }
-  }
-
-  /** Accepts the certificate of our own port, whatever it is (self-signed, any name). */
-  private static final class OwnPort extends X509ExtendedTrustManager {
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-    @Override
-    public void checkServerTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, SSLEngine engine) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType, java.net.Socket socket) {}
-
-    @Override
-    public void checkClientTrusted(X509Certificate[] chain, String authType) {}
-
-    @Override
-    public X509Certificate[] getAcceptedIssuers() {
-      return new X509Certificate[0];
-    }
+  /** One admission; fails unless answered 200. */
+  private Future<Buffer> post(HttpClient client, byte[] body) {
+    RequestOptions request = new RequestOptions().setMethod(HttpMethod.POST).setHost(uri.getHost())
+        .setPort(uri.getPort()).setURI(uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()))
+        .putHeader("Content-Type", "application/json").putHeader(header, token).setTimeout(5_000);
+    return client.request(request)
+        .compose(sent -> sent.send(Buffer.buffer(body)))
+        .compose(response -> response.statusCode() == 200
+            ? response.body()
+            : Future.failedFuture("HTTP " + response.statusCode()));
   }
 }

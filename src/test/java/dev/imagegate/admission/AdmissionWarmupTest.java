@@ -3,6 +3,7 @@ package dev.imagegate.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ImagegateConfig;
@@ -16,16 +17,30 @@ import java.net.ServerSocket;
 import java.net.URI;
 import java.util.List;
 import org.eclipse.microprofile.health.HealthCheckResponse;
+import io.vertx.core.Vertx;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** The warm-up's switches and failures; its traffic through the webhook port: AdmissionWarmupThroughPortTest. */
 class AdmissionWarmupTest {
+  private static Vertx vertx;
+
+  @BeforeAll
+  static void startVertx() {
+    vertx = Vertx.vertx();
+  }
+
+  @AfterAll
+  static void closeVertx() {
+    vertx.close().toCompletionStage().toCompletableFuture().join();
+  }
 
   private static AdmissionWarmup warmup(String yaml, int admissions, URI webhook) {
     ImagegateConfig config = ConfigLoader.parse(yaml);
     List<Rule> rules = List.of(new RunAsNonRootRule(config), new RequireHealthcheckRule(config),
         new DisallowLatestTagRule(config), new NoSecretsInEnvRule(config));
-    return new AdmissionWarmup(config, rules, new NamespaceModes(false, null), admissions, webhook);
+    return new AdmissionWarmup(vertx, new AdmissionReviews(new ObjectMapper()), new DecisionLog(new ObjectMapper()), config, rules, new NamespaceModes(false, null), admissions, webhook);
   }
 
   /** A loopback port nothing listens on. */

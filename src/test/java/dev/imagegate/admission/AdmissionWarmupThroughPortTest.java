@@ -51,6 +51,7 @@ class AdmissionWarmupThroughPortTest {
     awaitFinished();
 
     AdmissionWarmup.Result result = warmup.result();
+    assertThat(result.inProcess()).isEqualTo(ADMISSIONS);
     assertThat(result.admissions()).isEqualTo(ADMISSIONS);
     assertThat(result.failed()).isZero();
     assertThat(result.outOfTime()).isFalse();
