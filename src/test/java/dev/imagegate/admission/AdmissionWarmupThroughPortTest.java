@@ -18,6 +18,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -29,14 +31,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @TestProfile(AdmissionWarmupThroughPortTest.WarmUp.class)
 class AdmissionWarmupThroughPortTest {
-  static final int ADMISSIONS = 300;
+  static final int ADMISSIONS = 100;
   static final int PORT = freePort();
 
   public static class WarmUp implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
+      // a budget no busy build machine exhausts: the counts below are then exact
       return Map.of("imagegate.warmup.admissions", String.valueOf(ADMISSIONS),
-          "quarkus.http.test-ssl-port", String.valueOf(PORT));
+          "quarkus.http.test-ssl-port", String.valueOf(PORT),
+          "imagegate.config", configFile("warmup:\n  budget: 180s\n").toString());
     }
   }
 
@@ -76,10 +80,10 @@ class AdmissionWarmupThroughPortTest {
   }
 
   private void awaitFinished() throws InterruptedException {
-    for (int i = 0; i < 600 && !warmup.finished(); i++) {
+    for (int i = 0; i < 3_600 && !warmup.finished(); i++) {
       Thread.sleep(50);
     }
-    assertThat(warmup.finished()).as("warm-up finished within 30 s").isTrue();
+    assertThat(warmup.finished()).as("warm-up finished within 180 s").isTrue();
   }
 
   private double admissionsCounted() {
@@ -91,6 +95,17 @@ class AdmissionWarmupThroughPortTest {
     try (InputStream in = AdmissionWarmupThroughPortTest.class.getResourceAsStream("/reviews/pod-create.json")) {
       return new String(in.readAllBytes(), StandardCharsets.UTF_8).replace("nginx:1.27", "Not/A:Valid:Reference")
           .getBytes(StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static Path configFile(String yaml) {
+    try {
+      Path file = Files.createTempFile("imagegate-warmup", ".yaml");
+      Files.writeString(file, yaml);
+      file.toFile().deleteOnExit();
+      return file;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
