@@ -8,6 +8,8 @@
 #   bench/compare.sh 5462885                 # that revision against the work tree
 #   RUNS=5 DURATION=10 RATE=1000 bench/compare.sh 5462885 HEAD
 #   BODIES="src/main/resources/warmup/pod-3-containers.json" bench/compare.sh 5462885
+#   AFTER_RULES_CONFIG=bench/warm/all-rules.yaml bench/compare.sh main   # after also runs these rules
+#   REAL_HISTORIES=1 bench/compare.sh main   # nginx, python and kong pushed with their real configs and histories
 #
 # Needs: JDK 17, Maven, Debian's docker-registry and wrk.
 set -euo pipefail
@@ -52,15 +54,18 @@ pids+=($!)
 exec 3>"$work/registry.in"
 for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
 grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+# The after side may judge more (rules a before revision does not know): its own copy of the configuration.
+cp "$work/config.yaml" "$work/config-after.yaml"
+[ -z "${AFTER_RULES_CONFIG:-}" ] || cat "$AFTER_RULES_CONFIG" >> "$work/config-after.yaml"
 
-start() { # app-dir port management-port
-  IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$2 QUARKUS_MANAGEMENT_PORT=$3 \
+start() { # app-dir port management-port config
+  IMAGEGATE_CONFIG="$4" QUARKUS_HTTP_SSL_PORT=$2 QUARKUS_MANAGEMENT_PORT=$3 \
     java ${JAVA_OPTS:-} -jar "$1/quarkus-run.jar" > "$work/app-$2.log" 2>&1 &
   pids+=($!)
   until curl -sf "http://127.0.0.1:$3/q/health/ready" >/dev/null; do sleep 0.1; done
 }
-start "$before_app" 18443 19000
-start "$after_app" 18444 19001
+start "$before_app" 18443 19000 "$work/config.yaml"
+start "$after_app" 18444 19001 "$work/config-after.yaml"
 
 url() { echo "https://127.0.0.1:$1/validate?timeout=10s"; }
 for port in 18443 18444; do   # caches and JIT warm on both sides
@@ -72,6 +77,7 @@ done
 
 median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "warm path, before ($BEFORE) against after (${AFTER:-work tree}): $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start, $(date -u +%Y-%m-%d)"
+echo "after's extra configuration: ${AFTER_RULES_CONFIG:-none}; REAL_HISTORIES=${REAL_HISTORIES:-0}"
 echo "runs=$RUNS duration=${DURATION}s, alternating; saturation with $CONNECTIONS connections, latency at $RATE req/s (wrk on the same cores)"
 for body in "${bodies[@]}"; do
   for run in $(seq 1 "$RUNS"); do

@@ -13,6 +13,8 @@
 #   JAVA_OPTS="-XX:+UseSerialGC -Xmx384m" bench/warm.sh   # JVM options for the server
 #   BODIES="src/main/resources/warmup/pod-3-containers.json" bench/warm.sh   # only these reviews
 #   FLOOR_RATES="250 1000" bench/warm.sh   # fixed rates for the no-op too (default 1000)
+#   RULES_CONFIG=bench/warm/all-rules.yaml bench/warm.sh   # also these rules: appended to the configuration
+#   REAL_HISTORIES=1 bench/warm.sh   # nginx, python and kong pushed with their real configs and histories
 #
 # Needs: JDK 17, Maven, and Debian's docker-registry and wrk (apt-get install docker-registry wrk);
 # with h2load (apt-get install nghttp2-client) it also measures saturation over HTTP/2, which the
@@ -46,6 +48,7 @@ REG_PID=$!
 exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
 for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
 grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+[ -z "${RULES_CONFIG:-}" ] || cat "$RULES_CONFIG" >> "$work/config.yaml"
 
 start=$(date +%s%N)
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
@@ -70,7 +73,7 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 
 echo "imagegate warm path: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
 echo "ready after start: ${ready_ms} ms (process start to /q/health/ready, measured by this script)"
-echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores) JAVA_OPTS=${JAVA_OPTS:-none}"
+echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores) JAVA_OPTS=${JAVA_OPTS:-none} RULES_CONFIG=${RULES_CONFIG:-none} REAL_HISTORIES=${REAL_HISTORIES:-0}"
 for body in "${bodies[@]}"; do   # what is measured: each review's answer
   printf '%-48s %6s bytes -> %s\n' "$body" "$(wc -c < "$body")" \
     "$(curl -sk -H 'Content-Type: application/json' --data-binary @"$body" "$url" | head -c 160)"

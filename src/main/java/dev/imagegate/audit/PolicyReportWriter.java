@@ -53,12 +53,19 @@ final class PolicyReportWriter {
       .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
       .withNamespaced(true).build();
 
-  private static final Map<String, String> SEVERITY = Map.of(
-      "no-secrets-in-env", "high",
-      "run-as-non-root", "high",
-      "disallow-latest-tag", "medium",
-      "require-healthcheck", "low",
-      "image-reference", "medium");
+  private static final Map<String, String> SEVERITY = Map.ofEntries(
+      Map.entry("no-secrets-in-env", "high"),
+      Map.entry("run-as-non-root", "high"),
+      Map.entry("no-sudo", "high"),
+      Map.entry("disallow-latest-tag", "medium"),
+      Map.entry("no-ssh-port", "medium"),
+      Map.entry("no-remote-add", "medium"),
+      Map.entry("no-build-tools", "medium"),
+      Map.entry("require-healthcheck", "low"),
+      Map.entry("apt-lists-cleaned", "low"),
+      Map.entry("image-size", "low"),
+      Map.entry("python-unbuffered", "low"),
+      Map.entry("image-reference", "medium"));
 
   enum State {
     /** Every namespace's report is up to date. */

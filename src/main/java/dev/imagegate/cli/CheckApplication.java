@@ -3,7 +3,6 @@ package dev.imagegate.cli;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.policy.ImageSource;
 import dev.imagegate.policy.PolicyEngine;
-import dev.imagegate.config.Mode;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.RuleOrder;
 import io.quarkus.arc.All;
@@ -40,7 +39,8 @@ public class CheckApplication implements QuarkusApplication {
     new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args); // checked by Main already
     ImageSource images = options.offline ? CheckApplication::notRead : registry;
     PolicyEngine engine = new PolicyEngine(config, rules, images);
-    List<String> ruleIds = RuleOrder.sorted(rules).stream().map(Rule::id).filter(id -> config.rule(id).mode() != Mode.OFF).toList();
+    List<String> ruleIds = RuleOrder.sorted(rules).stream().filter(rule -> config.rule(rule.id()).inForce(rule.onByDefault()))
+        .map(Rule::id).toList();
     CheckReport report = new Check(engine, options.offline).run(options.files, options.images, options.namespace, System.in);
     boolean toTerminal = options.output == null && System.console() != null && System.getenv("NO_COLOR") == null
         && !"dumb".equals(System.getenv("TERM"));

@@ -47,4 +47,21 @@ public record RuleSettings(Mode mode, Exemptions exemptions, Map<String, Object>
       throw new ConfigException("invalid options " + options.keySet() + ": " + e.getMessage(), e);
     }
   }
+
+  /** {@link #options(Class)}, the error naming the rule's block ({@code rules.image-size: invalid options …}). */
+  public <T> T options(String ruleId, Class<T> type) {
+    try {
+      return options(type);
+    } catch (ConfigException e) {
+      throw new ConfigException("rules." + ruleId + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Whether the rule judges at all: its mode is not {@code off}; an optional rule (off by default)
+   * judges only with a mode set.
+   */
+  public boolean inForce(boolean onByDefault) {
+    return mode == null ? onByDefault : mode != Mode.OFF;
+  }
 }

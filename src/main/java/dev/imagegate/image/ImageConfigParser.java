@@ -2,6 +2,7 @@ package dev.imagegate.image;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.image.history.BaseImageSteps;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -67,7 +68,21 @@ public final class ImageConfigParser {
     int envOmitted = envNode.isArray() ? envNode.size() - env.size() : 0;
     JsonNode osVersion = root.get("os.version");
     return new ImageFacts(platform, configDigest, config.path("User").asText(""), test, env, history, envOmitted, historyOmitted,
-        osVersion != null && osVersion.isTextual() && !osVersion.asText().isBlank() ? osVersion.asText() : null);
+        osVersion != null && osVersion.isTextual() && !osVersion.asText().isBlank() ? osVersion.asText() : null,
+        ports(config.path("ExposedPorts")), ImageFacts.UNKNOWN, BaseImageSteps.count(historyNode, history.size()));
+  }
+
+  /** {@code ExposedPorts}' keys ({@code "80/tcp": {}}), at most {@value #MAX_ENV_ENTRIES}. */
+  private static List<String> ports(JsonNode exposed) {
+    List<String> ports = new ArrayList<>();
+    if (exposed.isObject()) {
+      exposed.fieldNames().forEachRemaining(port -> {
+        if (ports.size() < MAX_ENV_ENTRIES) {
+          ports.add(port);
+        }
+      });
+    }
+    return ports;
   }
 
   /** The first {@code max} strings of an array, at most {@link #MAX_CHARS} characters in all. */

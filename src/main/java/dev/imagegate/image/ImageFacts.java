@@ -16,10 +16,17 @@ import java.util.List;
  * @param envOmitted how many {@code Env} entries of the config were left out of {@code env} (0: none)
  * @param historyOmitted how many history entries of the config were left out of {@code history} (0: none)
  * @param osVersion the config's {@code os.version} (Windows images: the build they need, e.g. {@code 10.0.20348.2227}), or null
+ * @param exposedPorts the config's {@code ExposedPorts} keys as written ({@code 80/tcp}), in order
+ * @param compressedSize the sum of the layer sizes of the manifest these facts were read through (what a
+ *     pull downloads for this platform), or {@link #UNKNOWN} when the facts did not come from a manifest
+ * @param baseSteps how many of the first history entries belong to a base image ({@link dev.imagegate.image.history.BaseImageSteps}),
+ *     or {@link #UNKNOWN} when the history does not tell
  */
 public record ImageFacts(
     String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history,
-    int envOmitted, int historyOmitted, String osVersion) {
+    int envOmitted, int historyOmitted, String osVersion, List<String> exposedPorts, long compressedSize, int baseSteps) {
+  /** {@code compressedSize} or {@code baseSteps} not known. */
+  public static final int UNKNOWN = -1;
 
   public ImageFacts {
     user = user == null ? "" : user;
@@ -28,6 +35,22 @@ public record ImageFacts(
     history = history == null ? List.of() : List.copyOf(history);
     envOmitted = Math.max(0, envOmitted);
     historyOmitted = Math.max(0, historyOmitted);
+    exposedPorts = exposedPorts == null ? List.of() : List.copyOf(exposedPorts);
+    compressedSize = compressedSize < 0 ? UNKNOWN : compressedSize;
+    baseSteps = baseSteps < 0 ? UNKNOWN : baseSteps;
+  }
+
+  /** Facts without ports, size or base-image boundary. */
+  public ImageFacts(
+      String platform, String configDigest, String user, List<String> healthcheckTest, List<String> env, List<String> history,
+      int envOmitted, int historyOmitted, String osVersion) {
+    this(platform, configDigest, user, healthcheckTest, env, history, envOmitted, historyOmitted, osVersion, null, UNKNOWN, UNKNOWN);
+  }
+
+  /** These facts as read through a manifest whose layers add up to {@code bytes}. */
+  public ImageFacts withCompressedSize(long bytes) {
+    return new ImageFacts(platform, configDigest, user, healthcheckTest, env, history, envOmitted, historyOmitted, osVersion,
+        exposedPorts, bytes, baseSteps);
   }
 
   /** Facts without an {@code os.version}. */
@@ -68,6 +91,7 @@ public record ImageFacts(
     return "ImageFacts[platform=" + platform + (osVersion == null ? "" : ", osVersion=" + osVersion) + ", configDigest=" + configDigest + ", user=" + user
         + ", healthcheck=" + (healthcheckTest != null) + ", env=" + env.size() + " entries"
         + (envOmitted > 0 ? " (+" + envOmitted + " omitted)" : "") + ", history=" + history.size() + " entries"
-        + (historyOmitted > 0 ? " (+" + historyOmitted + " omitted)" : "") + "]";
+        + (historyOmitted > 0 ? " (+" + historyOmitted + " omitted)" : "") + ", ports=" + exposedPorts
+        + (compressedSize == UNKNOWN ? "" : ", compressedSize=" + compressedSize) + "]";
   }
 }

@@ -53,6 +53,13 @@ public class PolicyEngine {
         .ifPresent(id -> {
           throw new ConfigException("rules." + id + ": no such rule; known rules: " + rules.stream().map(Rule::id).sorted().toList());
         });
+    rules.stream()
+        .filter(rule -> !rule.onByDefault() && config.rules().containsKey(rule.id()) && config.rule(rule.id()).mode() == null)
+        .findFirst()
+        .ifPresent(rule -> {
+          throw new ConfigException("rules." + rule.id() + ": an optional rule, off unless its mode is set; add mode: enforce, warn"
+              + " or audit (or mode: off)");
+        });
     this.config = config;
     this.images = images;
     this.modes = new Modes(config);

@@ -30,7 +30,7 @@ final class RuleRuns {
 
   RuleRuns(ImagegateConfig config, List<Rule> rules, Modes modes, PlatformChoice platforms) {
     this.rules = RuleOrder.sorted(rules).stream()
-        .filter(rule -> config.rule(rule.id()).mode() != Mode.OFF)
+        .filter(rule -> config.rule(rule.id()).inForce(rule.onByDefault()))
         .map(rule -> new RuleInForce(rule, config))
         .toList();
     this.modes = modes;

@@ -65,7 +65,7 @@ final class ImageFetcher {
     if (!(parsed instanceof Manifests.Image image)) {
       throw new ImageFetchException(ErrorReason.INVALID, "image index entry " + entry.digest() + " is not an image manifest");
     }
-    return facts(ctx, image.configDigest(), entry);
+    return facts(ctx, image, entry);
   }
 
   private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, FetchedImage> known)
@@ -103,7 +103,7 @@ final class ImageFetcher {
     }
     Manifests.Parsed parsed = Manifests.parse(body, top.header("Content-Type"));
     if (parsed instanceof Manifests.Image image) {
-      return FetchedImage.image(digest, facts(ctx, image.configDigest(), null));
+      return FetchedImage.image(digest, facts(ctx, image, null));
     }
     return FetchedImage.index(digest, PlatformSelector.select(((Manifests.Index) parsed).entries()));
   }
@@ -121,7 +121,9 @@ final class ImageFetcher {
     return response;
   }
 
-  private ImageFacts facts(FetchContext ctx, String configDigest, IndexEntry entry) throws IOException, ImageFetchException {
+  /** The facts of {@code image}'s config, with the size of its layers. */
+  private ImageFacts facts(FetchContext ctx, Manifests.Image image, IndexEntry entry) throws IOException, ImageFetchException {
+    String configDigest = image.configDigest();
     RegistryHttp.Response response;
     try {
       response = client.getBlob(ctx, configDigest);
@@ -141,7 +143,7 @@ final class ImageFetcher {
     } catch (IOException e) {
       throw new ImageFetchException(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
     }
-    return ImageConfigParser.parse(platformOf(root, entry), configDigest, root);
+    return ImageConfigParser.parse(platformOf(root, entry), configDigest, root).withCompressedSize(image.compressedSize());
   }
 
   private static boolean success(int status) {

@@ -2,6 +2,7 @@ package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.image.ImageFacts;
 import dev.imagegate.text.ExternalText;
 import java.io.IOException;
 import java.security.MessageDigest;
@@ -35,8 +36,13 @@ final class Manifests {
   /** A parsed manifest: an image manifest or an index. */
   sealed interface Parsed permits Image, Index {}
 
-  /** A single-platform image manifest: what matters is its config blob. */
-  record Image(String configDigest) implements Parsed {}
+  /**
+   * A single-platform image manifest: its config blob, and what its layers weigh.
+   *
+   * @param compressedSize the sum of the layers' {@code size} (what a pull downloads), or
+   *     {@link ImageFacts#UNKNOWN} when a layer states none
+   */
+  record Image(String configDigest, long compressedSize) implements Parsed {}
 
   /** An image index or manifest list. */
   record Index(List<IndexEntry> entries) implements Parsed {}
@@ -84,7 +90,22 @@ final class Manifests {
       throw new ImageFetchException(ErrorReason.INVALID, "not a container image: an artifact of type "
           + ExternalText.registryField(artifact != null ? artifact : configType));
     }
-    return new Image(configDigest);
+    return new Image(configDigest, compressedSize(root.path("layers")));
+  }
+
+  private static long compressedSize(JsonNode layers) {
+    if (!layers.isArray()) {
+      return ImageFacts.UNKNOWN;
+    }
+    long sum = 0;
+    for (JsonNode layer : layers) {
+      JsonNode size = layer.path("size");
+      if (!size.canConvertToLong() || size.asLong() < 0) {
+        return ImageFacts.UNKNOWN;
+      }
+      sum += size.asLong();
+    }
+    return sum;
   }
 
   private static List<IndexEntry> entries(JsonNode manifests) throws ImageFetchException {

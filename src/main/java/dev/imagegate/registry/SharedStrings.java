@@ -24,7 +24,8 @@ final class SharedStrings {
       sibling.history().forEach(s -> seen.putIfAbsent(s, s));
     }
     return new ImageFacts(facts.platform(), facts.configDigest(), facts.user(), facts.healthcheckTest(), share(facts.env(), seen),
-        share(facts.history(), seen), facts.envOmitted(), facts.historyOmitted(), facts.osVersion());
+        share(facts.history(), seen), facts.envOmitted(), facts.historyOmitted(), facts.osVersion(), facts.exposedPorts(),
+        facts.compressedSize(), facts.baseSteps());
   }
 
   private static List<String> share(List<String> strings, Map<String, String> seen) {

@@ -1,12 +1,11 @@
 package dev.imagegate.rules;
 
-import com.github.benmanes.caffeine.cache.Cache;
-import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
+import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
-import dev.imagegate.rules.secrets.BuildHistory;
 import dev.imagegate.rules.secrets.EnvEntry;
+import dev.imagegate.rules.secrets.HistoryEnv;
 import dev.imagegate.rules.secrets.Place;
 import dev.imagegate.rules.secrets.SecretDetector;
 import dev.imagegate.text.ExternalText;
@@ -42,14 +41,11 @@ public class NoSecretsInEnvRule implements Rule {
   private final Options options;
   private final SecretDetector detector;
   /**
-   * The image-side violations (image env and history) of each image config, computed once: image facts
-   * are immutable and the same object is served from the registry cache to every admission, so the
-   * ~20 credential formats are searched in an image's env and history once, not on every admission.
-   * Keyed by identity and weakly: an entry goes when the resolver's cache drops the facts. Holds
-   * violations (names and kinds of secrets), never values.
+   * The image-side violations (image env and history) of each image config, computed once: the ~20
+   * credential formats are searched in an image's env and history once, not on every admission.
+   * Holds violations (names and kinds of secrets), never values.
    */
-  private final Cache<ImageFacts, List<Violation>> imageSide =
-      Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+  private final ImageMemo<List<Violation>> imageSide = new ImageMemo<>(this::imageViolations);
 
   @Inject
   public NoSecretsInEnvRule(ImagegateConfig config) {
@@ -69,7 +65,7 @@ public class NoSecretsInEnvRule implements Rule {
   /** One violation per variable and place, in the order image env, image history, pod env. */
   @Override
   public List<Violation> check(ContainerContext container, ImageFacts image) {
-    List<Violation> fromImage = imageSide.get(image, this::imageViolations);
+    List<Violation> fromImage = imageSide.get(image);
     if (!options.checkPodEnv() || container.env().isEmpty()) {
       return fromImage;
     }
@@ -97,7 +93,7 @@ public class NoSecretsInEnvRule implements Rule {
   private List<Violation> imageViolations(ImageFacts image) {
     Map<String, Violation> byKeyAndPlace = new LinkedHashMap<>();
     Stream.concat(image.env().stream().map(keyValue -> EnvEntry.parse(keyValue, Place.IMAGE_ENV)),
-            BuildHistory.entries(image.history()).stream())
+            HistoryEnv.entries(BuildHistory.of(image)).stream())
         .forEach(entry -> detect(entry, byKeyAndPlace));
     List<Violation> violations = new ArrayList<>(byKeyAndPlace.values());
     unchecked("image env", image.envOmitted(), image.env().size(), "entries", violations);

@@ -18,6 +18,14 @@ public interface Rule {
   }
 
   /**
+   * False for the optional rules: they judge only where the configuration sets their {@code mode}, so
+   * that adding one changes no cluster's behaviour on upgrade.
+   */
+  default boolean onByDefault() {
+    return true;
+  }
+
+  /**
    * @param container the container as the pod spec declares it
    * @param image the image config facts of one platform; {@code null} when {@link #needsImage()} is false
    * @return what is wrong, empty when the container passes

@@ -9,13 +9,17 @@ import java.util.List;
  * {@code --dry-run=server} request) must word the same verdict the same way.
  *
  * <p>From the reference inwards, what endangers the cluster before what is hygiene: the tag as
- * written, the user the image runs as, the secrets it carries, its health check. Adding a rule is
+ * written, the user the image runs as, the secrets it carries, its health check; then the optional
+ * rules. Adding a rule is
  * adding its id here; a rule missing from the list still has a fixed place, after the listed ones by
  * id.
  */
 public final class RuleOrder {
   public static final List<String> IDS =
-      List.of(DisallowLatestTagRule.ID, RunAsNonRootRule.ID, NoSecretsInEnvRule.ID, RequireHealthcheckRule.ID);
+      List.of(DisallowLatestTagRule.ID, RunAsNonRootRule.ID, NoSecretsInEnvRule.ID, RequireHealthcheckRule.ID,
+          // the optional rules: ways in, then what the image carries, then how it runs
+          NoSudoRule.ID, NoSshPortRule.ID, NoRemoteAddRule.ID, NoBuildToolsRule.ID, AptListsCleanedRule.ID, ImageSizeRule.ID,
+          PythonUnbufferedRule.ID);
 
   /** By {@link #IDS}, then unlisted rules by id: the same order whatever the order given. */
   public static final Comparator<Rule> COMPARATOR =

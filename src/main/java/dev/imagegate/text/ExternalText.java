@@ -55,6 +55,16 @@ public final class ExternalText {
   }
 
   /**
+   * An image's history step (a Dockerfile instruction as the registry recorded it) shown in a
+   * finding: printable ASCII (others as {@code ?}), each run of spaces, tabs and newlines one space,
+   * trimmed, and at most {@code max} characters in all, ending {@code ...} when cut.
+   */
+  public static String historyStep(String text, int max) {
+    String clean = map(text, cp -> Character.isWhitespace(cp) ? " " : printableAscii(cp) ? null : "?").replaceAll(" {2,}", " ").trim();
+    return clean.length() <= max ? clean : clean.substring(0, max - ASCII_ELLIPSIS.length()).stripTrailing() + ASCII_ELLIPSIS;
+  }
+
+  /**
    * What a user wrote, in quotes, for an "invalid …" message: quotes and backslashes escaped,
    * invisible characters (controls, whitespace other than a space) as {@code \}{@code uXXXX}, and
    * a long input shown by its start and its end.

@@ -16,14 +16,26 @@ import java.util.List;
 public final class BenchRegistry {
   private BenchRegistry() {}
 
+  private static String fixture(String name) throws java.io.IOException {
+    try (var json = BenchRegistry.class.getResourceAsStream("/image-configs/" + name + ".json")) {
+      return new String(json.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+  }
+
   public static void main(String[] args) throws Exception {
     Path config = Path.of(args[0]);
     try (LocalRegistry registry = LocalRegistry.startPlain("bench")) {
       TestImages images = TestImages.in(registry);
       var healthy = TestImages.distrolessNonroot().healthcheck(List.of("CMD", "/app", "health"));
-      images.push("library/nginx", "1.27", TestImages.nginx());
-      images.push("library/python", "3.12", TestImages.python());
-      images.push("library/kong", "3.8", TestImages.kong());
+      if ("1".equals(System.getenv("REAL_HISTORIES"))) { // the full configs of the real images, long histories included
+        images.pushConfigJson("library/nginx", "1.27", "linux/amd64", fixture("nginx-1.27"), TestImages.Format.DOCKER);
+        images.pushConfigJson("library/python", "3.12", "linux/amd64", fixture("python-3.12"), TestImages.Format.DOCKER);
+        images.pushConfigJson("library/kong", "3.8", "linux/amd64", fixture("kong-3.9"), TestImages.Format.DOCKER);
+      } else {
+        images.push("library/nginx", "1.27", TestImages.nginx());
+        images.push("library/python", "3.12", TestImages.python());
+        images.push("library/kong", "3.8", TestImages.kong());
+      }
       images.push("acme/api", "2.4.1", healthy);
       images.push("acme/migrate", "2.4.1", healthy);
       images.push("acme/shop", "3.1.0", healthy);

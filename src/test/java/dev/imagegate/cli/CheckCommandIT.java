@@ -228,6 +228,42 @@ class CheckCommandIT {
     assertThat(missing.stdout()).contains("/no/such/dir").contains("no such file or directory");
   }
 
+  /** The optional rules: off with the usual configuration, on where it sets their mode; sizes and histories come from the registry. */
+  @Test
+  void optionalRulesJudgeOnlyWhereTheConfigurationTurnsThemOn() throws Exception {
+    String careless;
+    try (var json = CheckCommandIT.class.getResourceAsStream("/image-configs/careless-python-app.json")) {
+      careless = new String(json.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    TestImages.in(registry).pushConfigJson("shop/careless", "1.0", "linux/amd64", careless, TestImages.Format.DOCKER);
+    Path allOn = Files.createTempFile("imagegate-cli", ".yaml");
+    Files.writeString(allOn, """
+        mode: enforce
+        rules:
+          require-healthcheck: {mode: warn}
+          no-sudo: {mode: enforce}
+          no-ssh-port: {mode: enforce}
+          no-remote-add: {mode: warn}
+          no-build-tools: {mode: warn}
+          apt-lists-cleaned: {mode: audit}
+          image-size: {mode: warn, maxCompressedSize: 1B}
+          python-unbuffered: {mode: warn}
+        registries:
+          insecure: ["%s"]
+          timeout: 5s
+        """.formatted(host));
+
+    CheckProcess.Outcome usual = CheckProcess.run("--image", host + "/shop/careless:1.0", "--config", config.toString(), "-o", "json");
+    CheckProcess.Outcome on = CheckProcess.run("--image", host + "/shop/careless:1.0", "--config", allOn.toString(), "-o", "json");
+
+    assertThat(rules(JSON.readTree(usual.stdout()).path("workloads").get(0)))
+        .containsExactly("run-as-non-root", "no-secrets-in-env", "require-healthcheck");
+    assertThat(rules(JSON.readTree(on.stdout()).path("workloads").get(0)))
+        .containsExactly("run-as-non-root", "no-secrets-in-env", "require-healthcheck", "no-sudo", "no-ssh-port", "no-remote-add",
+            "no-build-tools", "apt-lists-cleaned", "image-size", "python-unbuffered");
+    assertThat(on.stdout()).contains("in step 12").doesNotContain("Xk82mPq7Lz");
+  }
+
   @Test
   void aDirectoryIsReadRecursivelyForYamlAndJsonOnly() throws Exception {
     Path dir = Files.createTempDirectory("manifests");

@@ -54,4 +54,17 @@ class ImageConfigParserTest {
     assertThat(facts.healthcheckTest()).containsExactly("CMD", "true");
     assertThat(facts.truncated()).isFalse();
   }
+
+  @Test
+  void exposedPortsAndTheBaseImageBoundaryAreRead() throws Exception {
+    ImageFacts facts = parse("""
+        {"config":{"ExposedPorts":{"80/tcp":{},"443/tcp":{}}},
+         "history":[{"created":"2024-11-25T00:00:00Z","created_by":"ADD file:0 in / "},
+                    {"created":"2024-11-25T00:00:00Z","created_by":"/bin/sh -c #(nop)  CMD [\\"bash\\"]","empty_layer":true},
+                    {"created":"2024-11-26T18:42:08Z","created_by":"RUN /bin/sh -c make # buildkit"}]}""");
+    assertThat(facts.exposedPorts()).containsExactly("80/tcp", "443/tcp");
+    assertThat(facts.baseSteps()).isEqualTo(2);
+    assertThat(facts.compressedSize()).isEqualTo(ImageFacts.UNKNOWN);
+    assertThat(facts.withCompressedSize(1234).compressedSize()).isEqualTo(1234);
+  }
 }

@@ -52,6 +52,21 @@ class PolicyEngineTest {
     }
   };
 
+  /** An optional rule (off by default) that fires on every container. */
+  private static final Rule OPTIONAL = new Rule() {
+    public String id() {
+      return "optional";
+    }
+
+    public boolean onByDefault() {
+      return false;
+    }
+
+    public List<Violation> check(ContainerContext c, ImageFacts image) {
+      return List.of(new Violation("optional", "optional finding"));
+    }
+  };
+
   private final Map<String, ResolvedImage> registry = new ConcurrentHashMap<>();
   private final AtomicInteger fetches = new AtomicInteger();
 
@@ -197,6 +212,26 @@ class PolicyEngineTest {
   void unknownRuleInConfigIsRefusedAtStart() {
     assertThatThrownBy(() -> engine("rules:\n  run-as-nonroot:\n    mode: warn\n", source))
         .hasMessageContaining("run-as-nonroot").hasMessageContaining("known rules");
+  }
+
+  @Test
+  void anOptionalRuleJudgesOnlyWithItsModeSet() {
+    image("app", "1000");
+    List<Rule> rules = List.of(ROOT, OPTIONAL);
+    Verdict byDefault = judge(new PolicyEngine(ConfigLoader.parse(""), rules, source), container("a", "app"));
+    Verdict on = judge(new PolicyEngine(ConfigLoader.parse("rules:\n  optional:\n    mode: warn\n"), rules, source), container("a", "app"));
+    Verdict off = judge(new PolicyEngine(ConfigLoader.parse("rules:\n  optional:\n    mode: off\n"), rules, source), container("a", "app"));
+
+    assertThat(byDefault.findings()).isEmpty();
+    assertThat(on.findings()).extracting(Finding::ruleId, Finding::mode).containsExactly(org.assertj.core.groups.Tuple.tuple("optional", Mode.WARN));
+    assertThat(off.findings()).isEmpty();
+  }
+
+  @Test
+  void anOptionalRulesBlockWithoutModeIsRefusedAtStart() {
+    assertThatThrownBy(() -> new PolicyEngine(ConfigLoader.parse("rules:\n  optional:\n    exemptions:\n      namespaces: [a]\n"),
+        List.of(ROOT, OPTIONAL), source))
+        .hasMessageContaining("rules.optional").hasMessageContaining("mode");
   }
 
   @Test

@@ -3,6 +3,7 @@ package dev.imagegate.registry;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.imagegate.image.ImageFacts;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
@@ -38,9 +39,20 @@ class ManifestsTest {
   void anImageManifestIsKnownByItsMediaTypeHeaderOrShape() throws Exception {
     String bare = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + D1 + "\"},\"layers\":[]}";
 
-    assertThat(parse(bare, null)).isEqualTo(new Manifests.Image(D1));
-    assertThat(parse(bare, "application/vnd.docker.distribution.manifest.v2+json; charset=utf-8")).isEqualTo(new Manifests.Image(D1));
+    assertThat(parse(bare, null)).isEqualTo(new Manifests.Image(D1, 0));
+    assertThat(parse(bare, "application/vnd.docker.distribution.manifest.v2+json; charset=utf-8")).isEqualTo(new Manifests.Image(D1, 0));
     assertThat(parse("{\"schemaVersion\":2,\"manifests\":[]}", null)).isEqualTo(new Manifests.Index(java.util.List.of()));
+  }
+
+  @Test
+  void anImageWeighsTheSumOfItsLayers() throws Exception {
+    String layers = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + D1 + "\",\"size\":7023},\"layers\":["
+        + "{\"digest\":\"" + D2 + "\",\"size\":28231123},{\"digest\":\"" + D2 + "\",\"size\":44719402}]}";
+    assertThat(parse(layers, null)).isEqualTo(new Manifests.Image(D1, 72_950_525));
+    String unsized = "{\"schemaVersion\":2,\"config\":{\"digest\":\"" + D1 + "\"},\"layers\":[{\"digest\":\"" + D2 + "\"}]}";
+    assertThat(parse(unsized, null)).isEqualTo(new Manifests.Image(D1, ImageFacts.UNKNOWN));
+    assertThat(parse("{\"schemaVersion\":2,\"config\":{\"digest\":\"" + D1 + "\"}}", null))
+        .isEqualTo(new Manifests.Image(D1, ImageFacts.UNKNOWN));
   }
 
   @Test

@@ -107,6 +107,23 @@ class PlainHttpRegistryTest {
         .contains("AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY");
   }
 
+  /** What image-size judges comes with the facts, from the manifest already read: no request more. */
+  @Test
+  void factsCarryTheLayerSizesOfTheirOwnManifest() {
+    images.push("sized/single", "1.0", TestImages.nginx());
+    images.pushIndex("sized/multi", "1.0", Format.OCI, false,
+        TestImages.nginx().platform("linux/amd64"), TestImages.nginx().platform("linux/arm64/v8"));
+    log.reset();
+
+    assertThat(await(resolver.resolve(local("sized/single", "1.0"))).platforms()).extracting(ImageFacts::compressedSize)
+        .containsExactly(TestImages.layerSize());
+    ResolvedImage multi = await(resolver.resolve(local("sized/multi", "1.0"), PullContext.NONE, Deadline.after(Duration.ofSeconds(10)),
+        only("linux/amd64", "linux/arm64")));
+    assertThat(multi.platforms()).extracting(ImageFacts::compressedSize).containsExactly(TestImages.layerSize(), TestImages.layerSize());
+    assertThat(log.manifestGets("sized/single") + log.blobGets("sized/single")).isEqualTo(2);
+    assertThat(log.manifestGets("sized/multi")).isEqualTo(3);
+  }
+
   @Test
   void digestWinsOverTheTag() {
     TestImages.Pushed first = images.push("moving", "stable", TestImages.distrolessRoot());

@@ -1,10 +1,14 @@
 package dev.imagegate.rules;
 
 import dev.imagegate.image.ImageConfigParser;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.imagegate.image.ImageFacts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 
@@ -16,10 +20,16 @@ public final class ImageConfigs {
   public static final String KONG = "kong-3.9";
   public static final String DISTROLESS_NONROOT = "distroless-static-nonroot";
   public static final String DISTROLESS_ROOT = "distroless-static-root";
+  public static final String REDIS = "redis-7.4";
+  public static final String ALPINE = "alpine-3.20";
   public static final String LEAKY_APP = "leaky-app";
+  /** An app on python:3.12-slim with the usual mistakes: apt lists, build tools, sudo, a remote ADD, port 22. */
+  public static final String CARELESS_PYTHON_APP = "careless-python-app";
 
   /** The fixtures that are copies of public official images. */
-  public static final List<String> OFFICIAL = List.of(NGINX, PYTHON, POSTGRES, KONG, DISTROLESS_NONROOT, DISTROLESS_ROOT);
+  public static final List<String> OFFICIAL = List.of(NGINX, PYTHON, POSTGRES, REDIS, KONG, ALPINE, DISTROLESS_NONROOT, DISTROLESS_ROOT);
+
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private ImageConfigs() {}
 
@@ -49,5 +59,70 @@ public final class ImageConfigs {
 
   public static ImageFacts withHistory(String... createdBy) {
     return new ImageFacts("linux/amd64", "sha256:" + "4".repeat(64), "1000", null, List.of(), List.of(createdBy));
+  }
+
+  /** A config built step by step, parsed as the registry layer would (so its base-image boundary is read, not set). */
+  public static Config config() {
+    return new Config();
+  }
+
+  /** An image config as JSON: env, exposed ports, and history entries with their dates. */
+  public static final class Config {
+    /** A base image built well before the image on top of it. */
+    static final String BASE_DATE = "2024-11-20T10:00:00Z";
+    static final String OWN_DATE = "2025-01-10T09:30:00Z";
+
+    private final ObjectNode root = JSON.createObjectNode();
+    private final ArrayNode history = root.putArray("history");
+    private final ObjectNode config = root.putObject("config");
+
+    private Config() {
+      root.put("architecture", "amd64").put("os", "linux");
+      config.put("User", "1000");
+    }
+
+    public Config env(String... keyValues) {
+      ArrayNode env = config.has("Env") ? (ArrayNode) config.get("Env") : config.putArray("Env");
+      for (String keyValue : keyValues) {
+        env.add(keyValue);
+      }
+      return this;
+    }
+
+    public Config ports(String... ports) {
+      ObjectNode exposed = config.has("ExposedPorts") ? (ObjectNode) config.get("ExposedPorts") : config.putObject("ExposedPorts");
+      for (String port : ports) {
+        exposed.putObject(port);
+      }
+      return this;
+    }
+
+    /** A step of the base image. */
+    public Config base(String createdBy) {
+      return step(BASE_DATE, createdBy);
+    }
+
+    /** The base image's last step, {@code CMD}, as BuildKit records it. */
+    public Config baseEnd() {
+      return step(BASE_DATE, "CMD [\"/bin/sh\"]");
+    }
+
+    /** A step of the image's own Dockerfile. */
+    public Config own(String createdBy) {
+      return step(OWN_DATE, createdBy);
+    }
+
+    public Config step(String created, String createdBy) {
+      history.addObject().put("created", created).put("created_by", createdBy);
+      return this;
+    }
+
+    public ImageFacts facts() {
+      try {
+        return ImageConfigParser.parse("linux/amd64", "sha256:" + "5".repeat(64), root.toString().getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
   }
 }

@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
-import dev.imagegate.rules.secrets.BuildHistory;
+import dev.imagegate.image.history.BuildHistory;
+import dev.imagegate.rules.secrets.HistoryEnv;
 import dev.imagegate.rules.secrets.EnvEntry;
 import dev.imagegate.rules.secrets.Place;
 import java.nio.charset.StandardCharsets;
@@ -195,7 +196,8 @@ class NoSecretsInEnvRuleTest {
     ImageFacts image = ImageConfigs.load(ImageConfigs.LEAKY_APP);
 
     List<Violation> violations = Violations.of(rule, container, image);
-    List<EnvEntry> entries = BuildHistory.entries(image.history());
+    BuildHistory history = BuildHistory.of(image);
+    List<EnvEntry> entries = HistoryEnv.entries(history);
 
     assertThat(violations).hasSize(9);
     List<String> texts =
@@ -203,7 +205,7 @@ class NoSecretsInEnvRuleTest {
                 violations.stream().map(Violation::message),
                 violations.stream().map(Violation::toString),
                 entries.stream().map(EnvEntry::toString),
-                Stream.of(entries.toString(), rule.toString(), new NoSecretsInEnvRule.Options(null, null).toString()),
+                Stream.of(entries.toString(), history.toString(), rule.toString(), new NoSecretsInEnvRule.Options(null, null).toString()),
                 Stream.of(new EnvEntry("SESSION", planted.get(planted.size() - 1), Place.POD_ENV).toString()))
             .flatMap(s -> s)
             .toList();

@@ -17,7 +17,9 @@ import org.junit.jupiter.params.provider.FieldSource;
 /** The shape every rule shares, so adding one stays adding one class. */
 class RuleBeansTest {
   static final List<Class<? extends Rule>> rules =
-      List.of(RunAsNonRootRule.class, RequireHealthcheckRule.class, DisallowLatestTagRule.class, NoSecretsInEnvRule.class);
+      List.of(RunAsNonRootRule.class, RequireHealthcheckRule.class, DisallowLatestTagRule.class, NoSecretsInEnvRule.class,
+          NoSudoRule.class, NoSshPortRule.class, NoRemoteAddRule.class, NoBuildToolsRule.class, AptListsCleanedRule.class,
+          ImageSizeRule.class, PythonUnbufferedRule.class);
 
   @ParameterizedTest
   @FieldSource("rules")
@@ -30,6 +32,17 @@ class RuleBeansTest {
     String id = (String) type.getField("ID").get(null);
     assertThat(Modifier.isFinal(type.getField("ID").getModifiers())).isTrue();
     assertThat(rule.id()).isEqualTo(id).matches("[a-z]+(-[a-z]+)*");
+  }
+
+  /** The rules of the first release judge by default; every rule added since is off until configured, so an upgrade changes nothing. */
+  static final List<Class<? extends Rule>> onByDefault =
+      List.of(RunAsNonRootRule.class, RequireHealthcheckRule.class, DisallowLatestTagRule.class, NoSecretsInEnvRule.class);
+
+  @ParameterizedTest
+  @FieldSource("rules")
+  void onlyTheFirstRulesJudgeByDefault(Class<? extends Rule> type) throws Exception {
+    Rule rule = type.getConstructor(ImagegateConfig.class).newInstance(ImagegateConfig.defaults());
+    assertThat(rule.onByDefault()).isEqualTo(onByDefault.contains(type));
   }
 
   @ParameterizedTest

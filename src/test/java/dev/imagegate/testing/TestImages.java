@@ -225,6 +225,11 @@ public final class TestImages {
         List.of("ENV AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"));
   }
 
+  /** The compressed size of every pushed image: its one layer. */
+  public static long layerSize() {
+    return LAYER.length;
+  }
+
   // ---- pushing ---------------------------------------------------------------------------------
 
   private final LocalRegistry registry;

@@ -3,15 +3,17 @@ package dev.imagegate.rules.secrets;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import dev.imagegate.image.ImageFacts;
+import dev.imagegate.image.history.BuildHistory;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-class BuildHistoryTest {
+class HistoryEnvTest {
 
   private static List<EnvEntry> entries(String... createdBy) {
-    return BuildHistory.entries(List.of(createdBy));
+    return HistoryEnv.entries(BuildHistory.read(List.of(createdBy), ImageFacts.UNKNOWN));
   }
 
   @Test
