@@ -73,7 +73,7 @@ public class PythonUnbufferedRule implements Rule {
       return List.of();
     }
     return List.of(new Violation(ID, "Python image (" + side.python() + ") without " + UNBUFFERED
-        + ": logs lag; set ENV PYTHONUNBUFFERED=1 or it in the container's env"));
+        + "; set it to 1 in the image or container env"));
   }
 
   private ImageSide read(ImageFacts image) {

@@ -26,8 +26,7 @@ class PythonUnbufferedRuleTest {
   @Test
   void officialPythonImageWithoutItIsReported() {
     assertThat(messages(container().build(), ImageConfigs.load(ImageConfigs.PYTHON)))
-        .containsExactly("Python image (PYTHON_VERSION in its env) without PYTHONUNBUFFERED: logs lag;"
-            + " set ENV PYTHONUNBUFFERED=1 or it in the container's env");
+        .containsExactly("Python image (PYTHON_VERSION in its env) without PYTHONUNBUFFERED; set it to 1 in the image or container env");
   }
 
   @Test
