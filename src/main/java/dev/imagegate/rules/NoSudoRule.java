@@ -3,7 +3,6 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
-import dev.imagegate.image.history.Command;
 import dev.imagegate.image.history.HistoryStep;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -67,19 +66,10 @@ public class NoSudoRule implements Rule {
       }
       if (installing.contains(step)) {
         found.add(StepText.violation(ID, "sudo installed", "drop it; switch users with USER", step));
-      } else if (runsSudo(step)) {
+      } else if (step.runs("sudo")) {
         found.add(StepText.violation(ID, "sudo run", "build steps run as root already; use USER", step));
       }
     }
     return List.copyOf(found);
-  }
-
-  private static boolean runsSudo(HistoryStep step) {
-    for (Command command : step.commands()) {
-      if (command.name().equals("sudo")) {
-        return true;
-      }
-    }
-    return false;
   }
 }

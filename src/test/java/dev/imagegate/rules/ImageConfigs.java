@@ -1,9 +1,9 @@
 package dev.imagegate.rules;
 
-import dev.imagegate.image.ImageConfigParser;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import java.io.IOException;
 import java.io.InputStream;

@@ -28,7 +28,7 @@ public record HistoryStep(int index, Instruction instruction, List<Command> comm
     return instruction.is(keyword);
   }
 
-  /** Whether any command of the step is {@code name} (looked through {@code sudo}/{@code env} when {@code unwrapped}). */
+  /** Whether any command of the step runs {@code name}, itself or behind {@code sudo}/{@code env}. */
   public boolean runs(String name) {
     for (Command command : commands) {
       if (command.name().equals(name) || command.unwrapped().name().equals(name)) {

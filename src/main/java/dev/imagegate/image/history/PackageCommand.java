@@ -126,4 +126,10 @@ public record PackageCommand(String program, String manager, Action action, Stri
     String name = word.substring(0, cut).toLowerCase(Locale.ROOT);
     return name.isEmpty() ? Optional.empty() : Optional.of(name);
   }
+
+  /** Options may carry credentials ({@code -o Acquire::http::Proxy=http://user:pw@…}): print names and counts only. */
+  @Override
+  public String toString() {
+    return "PackageCommand[" + program + " " + subcommand + ", " + packages + ", " + options.size() + " options]";
+  }
 }
