@@ -31,7 +31,7 @@ public class DisallowLatestTagRule implements Rule {
 
   @Inject
   public DisallowLatestTagRule(ImagegateConfig config) {
-    this(config.rule(ID).options(Options.class));
+    this(config.rule(ID).options(ID, Options.class));
   }
 
   public DisallowLatestTagRule(Options options) {

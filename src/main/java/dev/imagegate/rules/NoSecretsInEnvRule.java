@@ -49,7 +49,7 @@ public class NoSecretsInEnvRule implements Rule {
 
   @Inject
   public NoSecretsInEnvRule(ImagegateConfig config) {
-    this(config.rule(ID).options(Options.class));
+    this(config.rule(ID).options(ID, Options.class));
   }
 
   public NoSecretsInEnvRule(Options options) {

@@ -28,7 +28,7 @@ public class RequireHealthcheckRule implements Rule {
 
   @Inject
   public RequireHealthcheckRule(ImagegateConfig config) {
-    this(config.rule(ID).options(Options.class));
+    this(config.rule(ID).options(ID, Options.class));
   }
 
   public RequireHealthcheckRule(Options options) {

@@ -45,7 +45,7 @@ public class RunAsNonRootRule implements Rule {
 
   @Inject
   public RunAsNonRootRule(ImagegateConfig config) {
-    this(config.rule(ID).options(Options.class));
+    this(config.rule(ID).options(ID, Options.class));
   }
 
   public RunAsNonRootRule(Options options) {

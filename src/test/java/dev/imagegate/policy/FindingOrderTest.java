@@ -79,7 +79,8 @@ class FindingOrderTest {
   void ruleIdsAreInTheFixedOrderWhateverOrderTheRulesArriveIn() throws Exception {
     for (List<Rule> order : permutations(rules())) {
       Judgement judgement = new PolicyEngine(CONFIG, order, REGISTRY).judgeAll(List.of(new Subject("apps", null, List.of())), 1).get(0);
-      assertThat(List.copyOf(judgement.rules().keySet())).isEqualTo(RuleOrder.IDS);
+      assertThat(List.copyOf(judgement.rules().keySet()))
+          .isEqualTo(RuleOrder.IDS.stream().filter(id -> order.stream().anyMatch(rule -> rule.id().equals(id))).toList());
     }
   }
 
