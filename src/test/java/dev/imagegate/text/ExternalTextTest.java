@@ -39,4 +39,11 @@ class ExternalTextTest {
     String longInput = "a".repeat(150) + "b".repeat(20);
     assertThat(ExternalText.quotedInput(longInput)).isEqualTo("\"" + "a".repeat(120) + "..." + "b".repeat(20) + "\"");
   }
+
+  @Test
+  void aHistoryStepIsOnePrintableAsciiLineCutToItsLengthInAll() {
+    assertThat(ExternalText.historyStep("RUN set -eux;\t\tapt-get update;\n\u001b[1m  é", 80)).isEqualTo("RUN set -eux; apt-get update; ?[1m ?");
+    assertThat(ExternalText.historyStep("RUN " + "x".repeat(100), 80)).hasSize(80).endsWith("x...");
+    assertThat(ExternalText.historyStep("RUN make      install", 80)).isEqualTo("RUN make install");
+  }
 }
