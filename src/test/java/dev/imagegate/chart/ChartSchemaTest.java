@@ -26,6 +26,9 @@ class ChartSchemaTest {
       rules.run-as-non-root.requireNumericUser | maybe           | /rules/run-as-non-root/requireNumericUser
       rules.no-such-rule.mode                | off               | additional properties 'no-such-rule'
       rules.disallow-latest-tag.allowDigest  | true              | additional properties 'allowDigest'
+      rules.image-size.maxCompressedSize     | lots              | /rules/image-size/maxCompressedSize
+      rules.no-ssh-port.ports[0]             | 70000             | /rules/no-ssh-port/ports/0
+      rules.no-build-tools.skipBaseImageSteps | true             | missing property 'mode'
       exemptions.namespace[0]                | dev               | additional properties 'namespace'
       registries.onError                     | ignore            | /registries/onError
       registries.timeout                     | 8                 | /registries/timeout
@@ -95,6 +98,8 @@ class ChartSchemaTest {
       mode                             | audit
       mode                             | warn
       rules.no-secrets-in-env.mode     | off
+      rules.image-size.mode            | warn
+      rules.image-size.maxCompressedSize | 1.5GB
       registries.timeout               | 500ms
       registries.timeout               | PT8S
       cache.tagTtl                     | 2h
