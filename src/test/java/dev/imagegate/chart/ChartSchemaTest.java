@@ -99,7 +99,6 @@ class ChartSchemaTest {
       mode                             | warn
       rules.no-secrets-in-env.mode     | off
       rules.image-size.mode            | warn
-      rules.image-size.maxCompressedSize | 1.5GB
       registries.timeout               | 500ms
       registries.timeout               | PT8S
       cache.tagTtl                     | 2h
