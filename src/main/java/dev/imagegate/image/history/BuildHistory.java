@@ -23,10 +23,13 @@ public record BuildHistory(List<HistoryStep> steps, List<Installed> installed) {
   public record Installed(String name, HistoryStep step) {}
 
   /**
-   * Performance: read once per image config. Facts are immutable and the resolver's cache serves
-   * the same object to every admission; keyed by identity and weakly, an entry goes with the facts.
+   * Performance: read once per image config for all the rules that judge it, which do so one after
+   * the other and remember their own (small) conclusions. Facts are immutable and the resolver's
+   * cache serves the same object to every admission; keyed by identity and weakly. Bounded: a read
+   * history (every RUN split into words) weighs tens of KB, and only the images being judged now need it.
    */
-  private static final Cache<ImageFacts, BuildHistory> READ = Caffeine.newBuilder().weakKeys().executor(Runnable::run).build();
+  private static final Cache<ImageFacts, BuildHistory> READ =
+      Caffeine.newBuilder().weakKeys().maximumSize(256).executor(Runnable::run).build();
 
   public BuildHistory {
     steps = List.copyOf(steps);
