@@ -2,6 +2,7 @@ package dev.imagegate.admission;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import dev.imagegate.config.ExceptionEntry;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
@@ -45,11 +46,14 @@ import org.jboss.logging.Logger;
  * ({@code Denied}/{@code Warned}) per {@code events.interval}, so a controller retrying a denied
  * pod in a loop cannot flood the API. A pod created by a controller is reported on its controller
  * (e.g. the ReplicaSet), which exists and is what {@code kubectl describe} shows. Notes carry rule
- * messages, which never hold a secret value.
+ * messages, which never hold a secret value. When an exception ends, each workload it covered gets
+ * one more (reason {@code ExceptionExpired}; see {@link ExceptionExpiry}).
  */
 @ApplicationScoped
 public class AdmissionEvents {
   static final String REASON = "PolicyViolation";
+  /** An exception that covered the workload has expired. */
+  static final String EXPIRED_REASON = "ExceptionExpired";
   static final String CONTROLLER = "imagegate.dev/admission";
   /** events.k8s.io/v1 refuses notes of 1 KiB and more. */
   static final int NOTE_MAX_BYTES = 1000;
@@ -144,7 +148,7 @@ public class AdmissionEvents {
   }
 
   /** The workload to report on: the object's controller when it has one, else the object itself. */
-  private static ObjectReference regarding(AdmissionCall call) {
+  static ObjectReference regarding(AdmissionCall call) {
     Workload object = call.object();
     String namespace = object.namespace();
     Workload.Owner owner = object.controller();
@@ -171,6 +175,28 @@ public class AdmissionEvents {
     for (Finding finding : findings) {
       note.append("; ").append(finding.describe());
     }
+    return event(regarding, REASON, action, note.toString());
+  }
+
+  /**
+   * Queues an Event (reason {@code ExceptionExpired}) on a workload an exception used to cover,
+   * once it has expired; returns at once. Nothing when events are off.
+   */
+  void exceptionExpired(ObjectReference regarding, ExceptionEntry exception) {
+    if (!enabled) {
+      return;
+    }
+    String note = "imagegate exception \"" + exception.name() + "\" ended at the end of " + exception.expires()
+        + " (UTC): violations of " + String.join(", ", exception.rules()) + " it let through now deny or warn again (its reason: "
+        + exception.reason() + ")";
+    try {
+      writer.execute(() -> write(event(regarding, EXPIRED_REASON, "Expired", note)));
+    } catch (RejectedExecutionException e) {
+      count("dropped");
+    }
+  }
+
+  private Event event(ObjectReference regarding, String reason, String action, String note) {
     String base = regarding.getName().length() > 200 ? regarding.getName().substring(0, 200) : regarding.getName();
     String name = (base.endsWith("-") || base.endsWith(".") ? base + "x" : base) + "."
         + Long.toHexString(System.currentTimeMillis()) + Long.toHexString(sequence.incrementAndGet());
@@ -179,12 +205,12 @@ public class AdmissionEvents {
         .addToLabels("app.kubernetes.io/managed-by", "imagegate").endMetadata()
         .withEventTime(new MicroTime(MICRO_TIME.format(Instant.now())))
         .withType("Warning")
-        .withReason(REASON)
+        .withReason(reason)
         .withAction(action)
         .withReportingController(CONTROLLER)
         .withReportingInstance(instance())
         .withRegarding(regarding)
-        .withNote(limit(note.toString()))
+        .withNote(limit(note))
         .build();
   }
 

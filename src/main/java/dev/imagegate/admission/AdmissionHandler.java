@@ -2,7 +2,6 @@ package dev.imagegate.admission;
 
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.PolicyEngine;
-import dev.imagegate.policy.Subject;
 import dev.imagegate.workload.Workload;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
@@ -58,8 +57,7 @@ public class AdmissionHandler {
     if (workload.containers().isEmpty()) {
       return done(Decision.skip(AdmissionResponses.allow(uid), "no new images"));
     }
-    Subject subject = workload.subject(namespaceMode);
-    return engine.judge(subject.namespace(), subject.namespaceMode(), subject.pod(), subject.containers(), budget)
+    return engine.judge(workload.subject(namespaceMode), budget)
         .thenApply(verdict -> new Decision(AdmissionResponses.of(uid, verdict), verdict, null));
   }
 

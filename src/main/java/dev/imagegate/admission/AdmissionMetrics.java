@@ -1,18 +1,21 @@
 package dev.imagegate.admission;
 
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Admission metrics. Labels are low-cardinality on purpose: decision, kind, rule and mode, never
- * an image, a namespace or a message.
+ * Admission metrics. Labels are low-cardinality on purpose: decision, kind, rule, mode and the
+ * configured exceptions' names, never an image, a namespace or a message.
  */
 @ApplicationScoped
 public class AdmissionMetrics {
@@ -21,6 +24,7 @@ public class AdmissionMetrics {
   /** Meters by tag values, registered once: a builder and a registry look-up per request cost more than the count. */
   private final Map<String, Map<String, Counter>> admissions = new ConcurrentHashMap<>();
   private final Map<String, Map<String, Counter>> violations = new ConcurrentHashMap<>();
+  private final Map<String, Map<String, Counter>> excepted = new ConcurrentHashMap<>();
   private final Counter rejected;
 
   public AdmissionMetrics(MeterRegistry registry) {
@@ -47,6 +51,17 @@ public class AdmissionMetrics {
           .computeIfAbsent(f.mode().id(), m -> Counter.builder("imagegate.violations")
               .description("Violations found at admission, by rule and mode")
               .tag("rule", f.ruleId()).tag("mode", m).register(registry))
+          .increment();
+    }
+    Set<String> counted = decision.verdict().excepted().isEmpty() ? Set.of() : new HashSet<>();
+    for (Excepted e : decision.verdict().excepted()) {
+      if (!counted.add(e.exception() + '\n' + e.finding().ruleId())) {
+        continue; // once per exception and rule per admission, however many containers it covered
+      }
+      excepted.computeIfAbsent(e.exception(), x -> new ConcurrentHashMap<>())
+          .computeIfAbsent(e.finding().ruleId(), r -> Counter.builder("imagegate.exceptions.applied")
+              .description("Admissions in which an exception let a rule's violations through, by exception and rule")
+              .tag("exception", e.exception()).tag("rule", r).register(registry))
           .increment();
     }
   }

@@ -1,6 +1,7 @@
 package dev.imagegate.admission;
 
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.StaleNotice;
 import dev.imagegate.policy.Verdict;
@@ -47,12 +48,12 @@ final class AdmissionResponses {
       response.withStatus(new StatusBuilder().withCode(403).withReason("Forbidden")
           .withMessage(denialMessage(verdict.withMode(Mode.ENFORCE))).build());
     }
-    List<String> warnings = warnings(verdict.withMode(Mode.WARN), verdict.stale());
+    List<String> warnings = warnings(verdict.withMode(Mode.WARN), verdict.stale(), verdict.notices());
     if (!warnings.isEmpty()) {
       response.withWarnings(warnings);
     }
-    if (!verdict.findings().isEmpty()) {
-      response.withAuditAnnotations(auditAnnotations(verdict.findings()));
+    if (!verdict.findings().isEmpty() || !verdict.excepted().isEmpty()) {
+      response.withAuditAnnotations(auditAnnotations(verdict));
     }
     return response.build();
   }
@@ -72,16 +73,22 @@ final class AdmissionResponses {
   }
 
   /**
-   * The warned findings, one line each, and first, when some facts could not be confirmed, one line
-   * for the whole request naming each unreachable registry once.
+   * The warned findings, one line each; first, when some facts could not be confirmed, one line
+   * for the whole request naming each unreachable registry once, then the verdict's notices
+   * (exceptions ending soon, exception annotations ignored).
    */
-  private static List<String> warnings(List<Finding> warned, StaleNotice stale) {
+  private static List<String> warnings(List<Finding> warned, StaleNotice stale, List<String> notices) {
     List<String> warnings = new ArrayList<>();
     int total = 0;
     if (stale != null) {
       String notice = ExternalText.forApiserver(STALE_PREFIX + stale.describe(WARNING_MAX_CHARS - STALE_PREFIX.length()), WARNING_MAX_CHARS);
       warnings.add(notice);
       total += notice.length();
+    }
+    for (String notice : notices) {
+      String warning = ExternalText.forApiserver(STALE_PREFIX + notice, WARNING_MAX_CHARS);
+      warnings.add(warning);
+      total += warning.length();
     }
     for (int i = 0; i < warned.size(); i++) {
       Finding f = warned.get(i);
@@ -97,18 +104,28 @@ final class AdmissionResponses {
     return warnings;
   }
 
-  /** One annotation per rule (keys without '/': the apiserver prefixes the webhook name). */
-  private static Map<String, String> auditAnnotations(List<Finding> findings) {
+  /**
+   * One annotation per rule (keys without '/': the apiserver prefixes the webhook name): each
+   * finding with its mode, each excepted violation with the exception's name and reason.
+   */
+  private static Map<String, String> auditAnnotations(Verdict verdict) {
     Map<String, StringBuilder> byRule = new LinkedHashMap<>();
-    for (Finding f : findings) {
-      StringBuilder value = byRule.computeIfAbsent(f.ruleId(), id -> new StringBuilder());
-      String entry = "container \"" + f.container() + "\" (" + f.image() + ") [" + f.mode().id() + "]: " + f.message();
-      if (value.length() + entry.length() + 2 <= AUDIT_VALUE_MAX_CHARS) {
-        value.append(value.length() == 0 ? "" : "; ").append(ExternalText.forApiserver(entry));
-      }
+    for (Finding f : verdict.findings()) {
+      annotate(byRule, f, f.mode().id());
+    }
+    for (Excepted e : verdict.excepted()) {
+      annotate(byRule, e.finding(), "excepted by \"" + e.exception() + "\": " + e.reason());
     }
     Map<String, String> annotations = new LinkedHashMap<>();
     byRule.forEach((rule, value) -> annotations.put(rule, value.toString()));
     return annotations;
+  }
+
+  private static void annotate(Map<String, StringBuilder> byRule, Finding f, String status) {
+    StringBuilder value = byRule.computeIfAbsent(f.ruleId(), id -> new StringBuilder());
+    String entry = "container \"" + f.container() + "\" (" + f.image() + ") [" + status + "]: " + f.message();
+    if (value.length() + entry.length() + 2 <= AUDIT_VALUE_MAX_CHARS) {
+      value.append(value.length() == 0 ? "" : "; ").append(ExternalText.forApiserver(entry));
+    }
   }
 }

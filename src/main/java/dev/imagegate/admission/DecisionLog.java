@@ -2,6 +2,7 @@ package dev.imagegate.admission;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.StaleNotice;
 import io.quarkus.runtime.ShutdownEvent;
@@ -15,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One JSON line per decision on the {@code imagegate.decision} category. Findings carry rule,
- * container, image and message only: messages never hold secret values.
+ * container, image and message only: messages never hold secret values. Violations an exception
+ * let through are listed apart ({@code excepted}, with the exception's name and reason), and so
+ * are the warnings about exceptions ({@code notices}).
  */
 @ApplicationScoped
 public class DecisionLog {
@@ -100,6 +103,28 @@ public class DecisionLog {
         json.writeEndObject();
       }
       json.writeEndArray();
+      if (!decision.verdict().excepted().isEmpty()) {
+        json.writeArrayFieldStart("excepted");
+        for (Excepted e : decision.verdict().excepted()) {
+          Finding f = e.finding();
+          json.writeStartObject();
+          json.writeStringField("rule", f.ruleId());
+          json.writeStringField("exception", e.exception());
+          json.writeStringField("reason", e.reason());
+          json.writeStringField("container", f.container());
+          json.writeStringField("image", f.image());
+          json.writeStringField("message", f.message());
+          json.writeEndObject();
+        }
+        json.writeEndArray();
+      }
+      if (!decision.verdict().notices().isEmpty()) {
+        json.writeArrayFieldStart("notices");
+        for (String notice : decision.verdict().notices()) {
+          json.writeString(notice);
+        }
+        json.writeEndArray();
+      }
       json.writeEndObject();
     } catch (IOException e) {
       LOG.warnf("decision for %s not logged: %s", call.uid(), e.getClass().getSimpleName());

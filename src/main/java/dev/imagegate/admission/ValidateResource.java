@@ -32,16 +32,18 @@ public class ValidateResource {
   private final AdmissionMetrics metrics;
   private final AdmissionEvents events;
   private final AdmissionWarmup warmup;
+  private final ExceptionExpiry expiry;
   private final OnError onError;
 
   public ValidateResource(AdmissionReviews reviews, AdmissionHandler handler, DecisionLog decisions,
-      AdmissionMetrics metrics, AdmissionEvents events, AdmissionWarmup warmup, ImagegateConfig config) {
+      AdmissionMetrics metrics, AdmissionEvents events, AdmissionWarmup warmup, ExceptionExpiry expiry, ImagegateConfig config) {
     this.reviews = reviews;
     this.handler = handler;
     this.decisions = decisions;
     this.metrics = metrics;
     this.events = events;
     this.warmup = warmup;
+    this.expiry = expiry;
     this.onError = config.registries().onError();
   }
 
@@ -78,6 +80,7 @@ public class ValidateResource {
             decisions.record(call, d, nanos);
             metrics.record(call.kindName(), d, nanos);
             events.record(call, d); // queued, never awaited; nothing for dry runs
+            expiry.record(call, d);
           }
           // Serialised here with a writer resolved once, rather than by the framework's dynamic entity writer.
           return Response.ok(reviews.replyBytes(d.response()), MediaType.APPLICATION_JSON_TYPE).build();

@@ -99,11 +99,22 @@ final class AuditJson {
         r.put("mode", result.mode().id());
       }
       r.put("message", result.message());
+      if (result.exception() != null) {
+        r.put("exception", result.exception());
+      }
       results.put(result.rule(), r);
     }
     entry.put("results", results);
     List<Map<String, Object>> findings = audit.findings().stream().map(AuditJson::finding).toList();
     entry.put("findings", findings);
+    if (!audit.excepted().isEmpty()) {
+      entry.put("excepted", audit.excepted().stream().map(e -> {
+        Map<String, Object> shown = finding(e.finding());
+        shown.put("exception", e.exception());
+        shown.put("reason", e.reason());
+        return shown;
+      }).toList());
+    }
     return entry;
   }
 

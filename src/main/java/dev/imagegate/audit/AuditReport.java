@@ -1,6 +1,7 @@
 package dev.imagegate.audit;
 
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.workload.Workload;
 import java.time.Duration;
@@ -97,15 +98,17 @@ public record AuditReport(Instant started, Instant finished, List<String> notes,
   /**
    * @param workload what was judged
    * @param findings every finding, as admission would get them now
+   * @param excepted the violations exceptions let through
    * @param results one result per rule in force (and one for {@code image-reference} when the
    *     reference does not parse)
    * @param deniedNow an admission of it would be denied now
    * @param wouldDeny an admission of it would be denied once its namespace is enforced
    */
-  public record WorkloadAudit(Workload workload, List<Finding> findings, List<Result> results, boolean deniedNow,
-      boolean wouldDeny) {
+  public record WorkloadAudit(Workload workload, List<Finding> findings, List<Excepted> excepted, List<Result> results,
+      boolean deniedNow, boolean wouldDeny) {
     public WorkloadAudit {
       findings = List.copyOf(findings);
+      excepted = List.copyOf(excepted);
       results = List.copyOf(results);
     }
   }
@@ -116,11 +119,16 @@ public record AuditReport(Instant started, Instant finished, List<String> notes,
    * @param rule the rule id (the report's {@code policy})
    * @param result pass, fail (a violation that enforce denies), warn (a violation that even enforce
    *     only warns about or records: the rule's own mode says so), error (not judged: the image
-   *     could not be read) or skip (exempt)
+   *     could not be read) or skip (exempt, or every violation let through by an exception)
    * @param mode what admission does with the violation now: enforce, warn or audit; null unless a violation
    * @param message what was found; never a secret value
+   * @param exception the name(s) of the exception(s) that let its violations through, or null
    */
-  public record Result(String rule, String result, Mode mode, String message) {
+  public record Result(String rule, String result, Mode mode, String message, String exception) {
+    public Result(String rule, String result, Mode mode, String message) {
+      this(rule, result, mode, message, null);
+    }
+
     public boolean violation() {
       return "fail".equals(result) || "warn".equals(result);
     }

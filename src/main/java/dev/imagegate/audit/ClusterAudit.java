@@ -4,6 +4,7 @@ import dev.imagegate.audit.AuditReport.NamespaceAudit;
 import dev.imagegate.audit.AuditReport.Result;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.Judgement;
 import dev.imagegate.policy.PolicyEngine;
@@ -95,6 +96,7 @@ final class ClusterAudit {
             .filter(f -> f.ruleId().equals(PolicyEngine.IMAGE_UNAVAILABLE) || f.ruleId().equals(PolicyEngine.IMAGE_REFERENCE))
             .toList()));
         case EXEMPT -> new Result(rule, "skip", null, "exempt: the configuration exempts every container of this workload from this rule");
+        case EXCEPTED -> excepted(rule, judgement.verdict().excepted());
       });
     }
     List<Finding> invalid = findings.stream().filter(f -> f.ruleId().equals(PolicyEngine.IMAGE_REFERENCE)).toList();
@@ -102,7 +104,18 @@ final class ClusterAudit {
       results.add(violation(engine, PolicyEngine.IMAGE_REFERENCE, namespaceMode, findings));
     }
     boolean wouldDeny = findings.stream().anyMatch(f -> engine.modeIn(f.ruleId(), Mode.ENFORCE) == Mode.ENFORCE);
-    return new WorkloadAudit(workload, findings, results, judgement.verdict().denied(), wouldDeny);
+    return new WorkloadAudit(workload, findings, judgement.verdict().excepted(), results, judgement.verdict().denied(), wouldDeny);
+  }
+
+  /** skip, naming each exception that let the rule's violations through and its reason. */
+  private static Result excepted(String rule, List<Excepted> excepted) {
+    Map<String, String> reasons = new LinkedHashMap<>();
+    List<Excepted> mine = excepted.stream().filter(e -> e.finding().ruleId().equals(rule)).toList();
+    mine.forEach(e -> reasons.putIfAbsent(e.exception(), e.reason()));
+    List<String> by = new ArrayList<>();
+    reasons.forEach((name, reason) -> by.add("\"" + name + "\": " + reason));
+    String message = message("excepted by " + String.join("; by ", by) + ". Let through: ", mine.stream().map(Excepted::finding).toList());
+    return new Result(rule, "skip", null, message, String.join(",", reasons.keySet()));
   }
 
   /** fail when enforce would deny it, warn when the rule's own mode keeps it a warning or a record. */

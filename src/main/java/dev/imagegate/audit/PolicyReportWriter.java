@@ -305,6 +305,9 @@ final class PolicyReportWriter {
       properties.put("mode", result.mode().id());
     }
     properties.put("wouldDenyUnderEnforce", String.valueOf("fail".equals(result.result())));
+    if (result.exception() != null) {
+      properties.put("exception", result.exception());
+    }
     entry.put("properties", properties);
     return entry;
   }

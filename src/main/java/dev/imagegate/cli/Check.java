@@ -54,7 +54,7 @@ final class Check {
     for (Found found : read.workloads()) {
       Workload workload = found.workload().namespace() == null ? found.workload().inNamespace(namespace) : found.workload();
       String skip = workload.isMirrorPod() ? "mirror pod" : engine.namespaceExempt(workload.namespace()) ? "namespace exempt" : null;
-      results.add(new Result(found.source(), found.line(), workload, found.imageLines(), List.of(), Map.of(), skip));
+      results.add(new Result(found.source(), found.line(), workload, found.imageLines(), List.of(), List.of(), List.of(), Map.of(), skip));
       if (skip == null) {
         slots.add(results.size() - 1);
         judged.add(found);
@@ -70,7 +70,7 @@ final class Check {
         findings = findings.stream().filter(f -> !PolicyEngine.IMAGE_UNAVAILABLE.equals(f.ruleId())).toList();
       }
       results.set(slots.get(i), new Result(before.source(), before.line(), before.workload(), before.imageLines(), findings,
-          judgement.rules(), null));
+          judgement.verdict().excepted(), judgement.verdict().notices(), judgement.rules(), null));
     }
     return new CheckReport(results, read.skipped(), read.errors(), offline);
   }

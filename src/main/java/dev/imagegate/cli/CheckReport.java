@@ -3,6 +3,7 @@ package dev.imagegate.cli;
 import dev.imagegate.cli.ManifestReader.InputError;
 import dev.imagegate.cli.ManifestReader.Skipped;
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.RuleOutcome;
 import dev.imagegate.workload.Workload;
@@ -38,13 +39,17 @@ record CheckReport(List<Result> results, List<Skipped> skipped, List<InputError>
    * @param line the line its object starts on (0: none)
    * @param imageLines container name → line of its {@code image:}
    * @param findings as an admission would get them (with {@code --offline}, without the images not read)
+   * @param excepted the violations exceptions let through: they neither deny nor warn
+   * @param notices about exceptions: ending soon, annotations ignored
    * @param rules rule id → what it concluded
    * @param skipReason why it was not judged (exempt namespace, mirror pod), or null
    */
   record Result(String source, int line, Workload workload, Map<String, Integer> imageLines, List<Finding> findings,
-      Map<String, RuleOutcome> rules, String skipReason) {
+      List<Excepted> excepted, List<String> notices, Map<String, RuleOutcome> rules, String skipReason) {
     Result {
       findings = List.copyOf(findings);
+      excepted = List.copyOf(excepted);
+      notices = List.copyOf(notices);
       rules = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(rules)); // in rule order
       imageLines = Map.copyOf(imageLines);
     }
@@ -76,17 +81,26 @@ record CheckReport(List<Result> results, List<Skipped> skipped, List<InputError>
     return results.stream().filter(r -> r.outcome() == outcome).count();
   }
 
+  /** Violations let through by exceptions, over every workload. */
+  long excepted() {
+    return results.stream().mapToLong(r -> r.excepted().size()).sum();
+  }
+
   long judged() {
     return results.stream().filter(r -> r.outcome() != Outcome.SKIP).count();
   }
 
-  /** {@code 3 workloads, 2 would be denied, 1 warned}, and what else happened. */
+  /** {@code 3 workloads, 2 would be denied, 1 warned}, and what else happened (violations excepted, exempt…). */
   String summary() {
     StringBuilder s = new StringBuilder();
     long judged = judged();
     s.append(judged).append(judged == 1 ? " workload, " : " workloads, ")
         .append(count(Outcome.DENY)).append(" would be denied, ")
         .append(count(Outcome.WARN)).append(" warned");
+    long excepted = excepted();
+    if (excepted > 0) {
+      s.append(", ").append(excepted).append(excepted == 1 ? " violation" : " violations").append(" excepted");
+    }
     long exempt = count(Outcome.SKIP);
     if (exempt > 0) {
       s.append(", ").append(exempt).append(" not judged (exempt)");

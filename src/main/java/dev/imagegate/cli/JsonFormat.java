@@ -7,6 +7,7 @@ import dev.imagegate.cli.CheckReport.Outcome;
 import dev.imagegate.cli.CheckReport.Result;
 import dev.imagegate.cli.ManifestReader.InputError;
 import dev.imagegate.cli.ManifestReader.Skipped;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.workload.Workload;
 import java.io.IOException;
@@ -32,6 +33,7 @@ final class JsonFormat {
       json.writeNumberField("denied", report.count(Outcome.DENY));
       json.writeNumberField("warned", report.count(Outcome.WARN));
       json.writeNumberField("passed", report.count(Outcome.PASS));
+      json.writeNumberField("excepted", report.excepted());
       json.writeNumberField("notJudged", report.count(Outcome.SKIP));
       json.writeNumberField("otherDocuments", report.skipped().size());
       json.writeNumberField("inputErrors", report.errors().size());
@@ -83,13 +85,22 @@ final class JsonFormat {
     json.writeArrayFieldStart("findings");
     for (Finding f : result.findings()) {
       json.writeStartObject();
-      json.writeStringField("container", f.container());
-      json.writeStringField("image", f.image());
-      json.writeStringField("rule", f.ruleId());
-      json.writeStringField("mode", f.mode().id());
-      json.writeStringField("message", f.message());
-      json.writeNumberField("line", result.lineOf(f.container()));
+      writeFinding(result, f, json);
       json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("excepted");
+    for (Excepted e : result.excepted()) {
+      json.writeStartObject();
+      writeFinding(result, e.finding(), json);
+      json.writeStringField("exception", e.exception());
+      json.writeStringField("reason", e.reason());
+      json.writeEndObject();
+    }
+    json.writeEndArray();
+    json.writeArrayFieldStart("notices");
+    for (String notice : result.notices()) {
+      json.writeString(notice);
     }
     json.writeEndArray();
     json.writeObjectFieldStart("rules");
@@ -98,5 +109,14 @@ final class JsonFormat {
     }
     json.writeEndObject();
     json.writeEndObject();
+  }
+
+  private static void writeFinding(Result result, Finding f, JsonGenerator json) throws IOException {
+    json.writeStringField("container", f.container());
+    json.writeStringField("image", f.image());
+    json.writeStringField("rule", f.ruleId());
+    json.writeStringField("mode", f.mode().id());
+    json.writeStringField("message", f.message());
+    json.writeNumberField("line", result.lineOf(f.container()));
   }
 }

@@ -17,7 +17,8 @@ import javax.xml.stream.XMLStreamWriter;
 /**
  * JUnit XML as CI servers read it (GitLab's test report, Jenkins): a test suite per file, a test
  * case per workload × container; a container that would be denied fails with the denial's lines,
- * warnings go to its system-out; a document that could not be read is an error.
+ * warnings and violations let through by an exception go to its system-out; a document that could
+ * not be read is an error.
  */
 final class JunitFormat {
   void write(CheckReport report, Writer out) throws IOException {
@@ -106,10 +107,13 @@ final class JunitFormat {
         xml.writeCharacters(String.join("\n", denying.stream().map(Finding::describe).toList()));
         xml.writeEndElement();
       }
-      List<Finding> other = findings.stream().filter(f -> f.mode() != Mode.ENFORCE).toList();
+      List<String> other = new java.util.ArrayList<>();
+      findings.stream().filter(f -> f.mode() != Mode.ENFORCE).forEach(f -> other.add(f.mode().id() + ": " + f.describe()));
+      result.excepted().stream().filter(e -> e.finding().container().equals(container.name()))
+          .forEach(e -> other.add("excepted: " + e.describe()));
       if (!other.isEmpty()) {
         xml.writeStartElement("system-out");
-        xml.writeCharacters(String.join("\n", other.stream().map(f -> f.mode().id() + ": " + f.describe()).toList()));
+        xml.writeCharacters(String.join("\n", other));
         xml.writeEndElement();
       }
     }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.cli.CheckReport.Result;
 import dev.imagegate.cli.ManifestReader.InputError;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import java.io.IOException;
 import java.io.Writer;
@@ -16,7 +17,9 @@ import java.util.Set;
 /**
  * SARIF 2.1.0 as GitHub code scanning and GitLab read it: one reporting rule per rule id (with its
  * help and a link to docs/rules.md), one result per finding at the file and line of the
- * container's {@code image:}; enforce is an error, warn a warning, audit a note.
+ * container's {@code image:}; enforce is an error, warn a warning, audit a note. A violation an
+ * exception lets through is a result with a suppression (kind external, status accepted, the
+ * exception's name and reason as justification).
  */
 final class SarifFormat {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
@@ -27,6 +30,7 @@ final class SarifFormat {
   void write(CheckReport report, List<String> ruleIds, Writer out) throws IOException {
     Set<String> ids = new LinkedHashSet<>(ruleIds);
     report.results().forEach(r -> r.findings().forEach(f -> ids.add(f.ruleId())));
+    report.results().forEach(r -> r.excepted().forEach(e -> ids.add(e.finding().ruleId())));
     if (!report.errors().isEmpty()) {
       ids.add(INPUT_ERROR);
     }
@@ -64,17 +68,20 @@ final class SarifFormat {
       for (Result result : report.results()) {
         for (Finding finding : result.findings()) {
           json.writeStartObject();
-          json.writeStringField("ruleId", finding.ruleId());
-          json.writeNumberField("ruleIndex", rules.indexOf(finding.ruleId()));
-          json.writeStringField("level", switch (finding.mode()) {
-            case ENFORCE -> "error";
-            case WARN -> "warning";
-            default -> "note";
-          });
-          json.writeObjectFieldStart("message");
-          json.writeStringField("text", result.title() + ": " + finding.describe());
+          writeFinding(json, rules, result, finding);
           json.writeEndObject();
-          location(json, result.source(), result.lineOf(finding.container()));
+        }
+        for (Excepted excepted : result.excepted()) {
+          json.writeStartObject();
+          writeFinding(json, rules, result, excepted.finding());
+          // suppressed, as code scanning shows a dismissed alert: recorded, not an open problem
+          json.writeArrayFieldStart("suppressions");
+          json.writeStartObject();
+          json.writeStringField("kind", "external");
+          json.writeStringField("status", "accepted");
+          json.writeStringField("justification", "exception \"" + excepted.exception() + "\": " + excepted.reason());
+          json.writeEndObject();
+          json.writeEndArray();
           json.writeEndObject();
         }
       }
@@ -95,6 +102,21 @@ final class SarifFormat {
       json.writeEndObject();
     }
     out.write('\n');
+  }
+
+  /** A result's rule, level (enforce: error, warn: warning, audit: note), message and location. */
+  private static void writeFinding(JsonGenerator json, List<String> rules, Result result, Finding finding) throws IOException {
+    json.writeStringField("ruleId", finding.ruleId());
+    json.writeNumberField("ruleIndex", rules.indexOf(finding.ruleId()));
+    json.writeStringField("level", switch (finding.mode()) {
+      case ENFORCE -> "error";
+      case WARN -> "warning";
+      default -> "note";
+    });
+    json.writeObjectFieldStart("message");
+    json.writeStringField("text", result.title() + ": " + finding.describe());
+    json.writeEndObject();
+    location(json, result.source(), result.lineOf(finding.container()));
   }
 
   /** A file location (relative, with / separators, as code scanning matches it to the repository); none for stdin and --image. */

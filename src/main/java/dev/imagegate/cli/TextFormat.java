@@ -3,6 +3,7 @@ package dev.imagegate.cli;
 import dev.imagegate.cli.CheckReport.Outcome;
 import dev.imagegate.cli.CheckReport.Result;
 import dev.imagegate.cli.ManifestReader.InputError;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.RuleOutcome;
 import java.io.PrintWriter;
@@ -48,6 +49,13 @@ final class TextFormat {
       int line = result.lineOf(finding.container());
       out.println("    " + (line > 0 ? "line " + line + ": " : "") + modeWord(finding) + finding.describe());
     }
+    for (Excepted excepted : result.excepted()) {
+      int line = result.lineOf(excepted.finding().container());
+      out.println("    " + (line > 0 ? "line " + line + ": " : "") + paint(CYAN, "excepted") + " " + excepted.describe());
+    }
+    for (String notice : result.notices()) {
+      out.println("    note: " + notice);
+    }
     result.rules().forEach((rule, ruleOutcome) -> {
       if (ruleOutcome == RuleOutcome.NOT_EVALUATED) {
         out.println("    [" + rule + "] not evaluated" + (result.workload().containers().isEmpty() ? "" : ": image config not read"));
@@ -66,6 +74,7 @@ final class TextFormat {
   private static final String RED = "\u001b[31m";
   private static final String YELLOW = "\u001b[33m";
   private static final String GREEN = "\u001b[32m";
+  private static final String CYAN = "\u001b[36m";
 
   private String paint(String colourCode, String text) {
     return colour ? colourCode + text + "\u001b[0m" : text;

@@ -1,7 +1,10 @@
 package dev.imagegate.config;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The whole configuration file ({@code IMAGEGATE_CONFIG}); every key is documented in the README.
@@ -16,6 +19,8 @@ import java.util.Map;
  * @param audit the background audit of the cluster's workloads
  * @param limits bounds on the work of one request
  * @param warmup the start-up warm-up of the admission path
+ * @param exceptions named exceptions: violations let through with a reason, until a date
+ * @param exceptionsFromAnnotations where workloads may carry their own exception as annotations
  */
 public record ImagegateConfig(
     Mode mode,
@@ -27,7 +32,9 @@ public record ImagegateConfig(
     EventSettings events,
     AuditSettings audit,
     LimitsSettings limits,
-    WarmupSettings warmup) {
+    WarmupSettings warmup,
+    List<ExceptionEntry> exceptions,
+    ExceptionAnnotations exceptionsFromAnnotations) {
 
   @JsonCreator
   public ImagegateConfig {
@@ -44,6 +51,22 @@ public record ImagegateConfig(
     audit = audit == null ? AuditSettings.defaults() : audit;
     limits = limits == null ? LimitsSettings.defaults() : limits;
     warmup = warmup == null ? WarmupSettings.defaults() : warmup;
+    exceptions = exceptions == null ? List.of() : List.copyOf(exceptions);
+    Set<String> names = new HashSet<>();
+    for (ExceptionEntry entry : exceptions) {
+      if (!names.add(entry.name())) {
+        throw new ConfigException("exceptions[" + entry.name() + "].name: used by two entries; every exception has its own name");
+      }
+    }
+    exceptionsFromAnnotations = exceptionsFromAnnotations == null ? ExceptionAnnotations.OFF : exceptionsFromAnnotations;
+  }
+
+  /** Every key but the exceptions, which are none. */
+  public ImagegateConfig(
+      Mode mode, Map<String, RuleSettings> rules, Exemptions exemptions, RegistrySettings registries, CacheSettings cache,
+      NamespaceModeSettings namespaceModes, EventSettings events, AuditSettings audit, LimitsSettings limits,
+      WarmupSettings warmup) {
+    this(mode, rules, exemptions, registries, cache, namespaceModes, events, audit, limits, warmup, null, null);
   }
 
   /** Every key but {@code warmup}, which takes its defaults. */
@@ -67,7 +90,7 @@ public record ImagegateConfig(
   }
 
   public static ImagegateConfig defaults() {
-    return new ImagegateConfig(null, null, null, null, null, null, null, null, null, null);
+    return new ImagegateConfig(null, null, null, null, null, null, null, null, null, null, null, null);
   }
 
   /**
@@ -80,7 +103,7 @@ public record ImagegateConfig(
         new NamespaceModeSettings(false), new EventSettings(false, events.interval()),
         new AuditSettings(false, audit.interval(), audit.concurrency(), audit.leaseName(), audit.namespaceSelector(),
             audit.objectSelector()),
-        limits, new WarmupSettings(java.time.Duration.ZERO));
+        limits, new WarmupSettings(java.time.Duration.ZERO), exceptions, exceptionsFromAnnotations);
   }
 
   public RuleSettings rule(String id) {

@@ -12,7 +12,9 @@ import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -23,7 +25,8 @@ import java.util.concurrent.TimeUnit;
  * The judging core: a batch of workloads in, a judgement per workload out. Per workload, the
  * containers not exempt by {@code exemptions.images} and within {@code limits.maxImagesPerRequest};
  * each distinct image of the batch read once; then every rule in force run on every container
- * ({@link RuleRuns}), with the modes of {@link Modes}.
+ * ({@link RuleRuns}), with the modes of {@link Modes}; violations an exception covers at the time
+ * of judging ({@link Exceptions}, by the engine's clock) are set apart as excepted.
  *
  * <p>Knows nothing of Kubernetes: admission (a batch of one, within the admission's budget) and the
  * background audit (a batch of every workload, {@code audit.concurrency} images at a time) both
@@ -44,9 +47,16 @@ public class PolicyEngine {
   private final ImageSource images;
   private final ImageCap cap;
   private final PlatformChoice platforms;
+  private final Exceptions exceptions;
+  private final Clock clock;
 
   @Inject
   public PolicyEngine(ImagegateConfig config, @All List<Rule> rules, ImageSource images) {
+    this(config, rules, images, Clock.systemUTC());
+  }
+
+  /** @param clock tells whether an exception has expired */
+  public PolicyEngine(ImagegateConfig config, List<Rule> rules, ImageSource images, Clock clock) {
     config.rules().keySet().stream()
         .filter(id -> rules.stream().noneMatch(rule -> rule.id().equals(id)))
         .findFirst()
@@ -67,6 +77,13 @@ public class PolicyEngine {
     this.runs = new RuleRuns(config, rules, modes, platforms);
     this.exemptImages = new ImageGlob(config.exemptions().images());
     this.cap = new ImageCap(config.limits().maxImagesPerRequest());
+    this.exceptions = Exceptions.of(config, rules.stream().map(Rule::id).toList());
+    this.clock = clock;
+  }
+
+  /** The exceptions judged with, as configured. */
+  public Exceptions exceptions() {
+    return exceptions;
   }
 
   /** Whether no rule judges anything in this namespace: the admission can be allowed at once. */
@@ -90,8 +107,7 @@ public class PolicyEngine {
   }
 
   /**
-   * Judges one workload at admission: a batch of one, every image read at once, all within
-   * {@code budget}; what is not answered by then counts as unavailable.
+   * One workload known by no name, label or annotation: {@link #judge(Subject, Duration)}.
    *
    * @param namespaceMode the namespace's own mode, or null when it has none ({@link Modes})
    * @param pod the pod's namespace, service account and pull secret names (null: the namespace's
@@ -99,12 +115,20 @@ public class PolicyEngine {
    */
   public CompletableFuture<Verdict> judge(
       String namespace, Mode namespaceMode, PullContext pod, List<ContainerContext> containers, Duration budget) {
-    if (namespaceMode == Mode.OFF) {
+    return judge(new Subject(namespace, namespaceMode, pod, containers), budget);
+  }
+
+  /**
+   * Judges one workload at admission: a batch of one, every image read at once, all within
+   * {@code budget}; what is not answered by then counts as unavailable.
+   */
+  public CompletableFuture<Verdict> judge(Subject subject, Duration budget) {
+    if (subject.namespaceMode() == Mode.OFF) {
       return CompletableFuture.completedFuture(Verdict.CLEAN);
     }
     Deadline deadline = Deadline.after(budget);
     String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
-    return judge(List.of(new Subject(namespace, namespaceMode, pod, containers)),
+    return judge(List.of(subject),
         new ImageReads(images, Integer.MAX_VALUE, () -> deadline, budget, perPod()), late, budget)
         .thenApply(judgements -> judgements.get(0).verdict());
   }
@@ -159,6 +183,7 @@ public class PolicyEngine {
 
   private List<Judgement> judgements(List<Subject> subjects, List<ImageCap.Capped> capped, ImageReads reads, String late) {
     List<Judgement> judgements = new ArrayList<>(subjects.size());
+    Instant now = clock.instant(); // one instant for the batch: an exception expiring meanwhile ends for the next one
     for (int i = 0; i < subjects.size(); i++) {
       Subject subject = subjects.get(i);
       ImageCap.Capped judged = capped.get(i);
@@ -167,6 +192,8 @@ public class PolicyEngine {
         continue;
       }
       List<Finding> findings = new ArrayList<>(judged.findings());
+      List<Excepted> excepted = new ArrayList<>(0);
+      Exceptions.Scope scope = exceptions.scope(subject, now);
       List<RuleStatus> statuses = new ArrayList<>();
       List<CompletableFuture<ResolvedImage>> used = new ArrayList<>();
       for (ContainerContext container : judged.judged()) {
@@ -174,11 +201,12 @@ public class PolicyEngine {
         if (read != null) {
           used.add(read);
         }
-        RuleRuns.Result result = runs.run(subject.namespace(), subject.namespaceMode(), container, read, late);
+        RuleRuns.Result result = runs.run(subject.namespace(), subject.namespaceMode(), container, read, late, scope);
         findings.addAll(result.findings());
         statuses.addAll(result.statuses());
+        excepted.addAll(result.excepted());
       }
-      Verdict verdict = new Verdict(findings, StaleNotice.of(used));
+      Verdict verdict = new Verdict(findings, StaleNotice.of(used), excepted, scope.notices());
       judgements.add(new Judgement(verdict, runs.outcomes(statuses, !judged.findings().isEmpty()), statuses));
     }
     return judgements;

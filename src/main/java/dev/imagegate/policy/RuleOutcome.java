@@ -6,6 +6,8 @@ public enum RuleOutcome {
   PASSED,
   /** At least one violation. */
   VIOLATED,
+  /** Violations, every one let through by an exception. */
+  EXCEPTED,
   /** The rule could not judge some container: its image could not be read, or its reference does not parse. */
   NOT_EVALUATED,
   /** The rule judges none of the workload's containers (exemptions). */

@@ -1,5 +1,6 @@
 package dev.imagegate.policy;
 
+import dev.imagegate.config.ExceptionEntry;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.image.ImageFacts;
@@ -18,11 +19,11 @@ import java.util.concurrent.CompletionException;
 
 /**
  * Runs the rules in force on one container, once its image is read: each run states its own status
- * (passed, violated, not evaluated and why, exempt) next to the findings.
+ * (passed, violated, excepted, not evaluated and why, exempt) next to the findings.
  */
 final class RuleRuns {
-  /** What the runs on one container found and concluded. */
-  record Result(List<Finding> findings, List<RuleStatus> statuses) {}
+  /** What the runs on one container found and concluded; {@code excepted}: the violations exceptions let through. */
+  record Result(List<Finding> findings, List<RuleStatus> statuses, List<Excepted> excepted) {}
 
   private final List<RuleInForce> rules;
   private final Modes modes;
@@ -59,8 +60,10 @@ final class RuleRuns {
    * @param read the container's image read (null when no rule in force reads it), perhaps not done
    * @param late why a read that is not done by now has no answer
    */
-  Result run(String namespace, Mode namespaceMode, ContainerContext container, CompletableFuture<ResolvedImage> read, String late) {
+  Result run(String namespace, Mode namespaceMode, ContainerContext container, CompletableFuture<ResolvedImage> read, String late,
+      Exceptions.Scope exceptions) {
     List<Finding> findings = new ArrayList<>();
+    List<Excepted> excepted = new ArrayList<>(0);
     List<RuleStatus> statuses = new ArrayList<>(rules.size());
     if (container.reference() == null) {
       String problem = container.referenceProblem() != null ? container.referenceProblem() : "invalid image reference";
@@ -69,7 +72,7 @@ final class RuleRuns {
         statuses.add(rule.exempts(namespace, container) ? exempt(rule, container)
             : status(rule, container, RuleOutcome.NOT_EVALUATED, "invalid image reference: " + problem));
       }
-      return new Result(findings, statuses);
+      return new Result(findings, statuses, excepted);
     }
     List<ImageFacts> judged = null;
     String unavailable = null;
@@ -106,12 +109,21 @@ final class RuleRuns {
         continue;
       }
       Mode mode = modes.rule(rule.id(), namespaceMode);
+      ExceptionEntry exception = messages.isEmpty() ? null : exceptions.covering(rule.id(), container);
+      if (exception != null) {
+        for (String message : messages) {
+          excepted.add(new Excepted(finding(container, rule.id(), message, mode), exception.name(), exception.reason()));
+        }
+        statuses.add(status(configured, container, RuleOutcome.EXCEPTED,
+            "excepted by \"" + exception.name() + "\": " + exception.reason()));
+        continue;
+      }
       for (String message : messages) {
         findings.add(finding(container, rule.id(), message, mode));
       }
       statuses.add(status(configured, container, messages.isEmpty() ? RuleOutcome.PASSED : RuleOutcome.VIOLATED, null));
     }
-    return new Result(findings, statuses);
+    return new Result(findings, statuses, excepted);
   }
 
   /**
@@ -127,6 +139,7 @@ final class RuleRuns {
       boolean applies = false;
       boolean violated = false;
       boolean notEvaluated = capped && configured.rule().needsImage();
+      boolean excepted = false;
       for (RuleStatus status : statuses) {
         if (!status.ruleId().equals(id) || status.outcome() == RuleOutcome.EXEMPT) {
           continue;
@@ -134,10 +147,12 @@ final class RuleRuns {
         applies = true;
         violated |= status.outcome() == RuleOutcome.VIOLATED;
         notEvaluated |= status.outcome() == RuleOutcome.NOT_EVALUATED;
+        excepted |= status.outcome() == RuleOutcome.EXCEPTED;
       }
       outcomes.put(id, !applies ? RuleOutcome.EXEMPT
           : violated ? RuleOutcome.VIOLATED
           : notEvaluated ? RuleOutcome.NOT_EVALUATED
+          : excepted ? RuleOutcome.EXCEPTED
           : RuleOutcome.PASSED);
     }
     return outcomes;

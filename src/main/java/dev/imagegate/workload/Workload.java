@@ -1,9 +1,11 @@
 package dev.imagegate.workload;
 
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Exceptions;
 import dev.imagegate.policy.Subject;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.rules.ContainerContext;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -34,7 +36,9 @@ public record Workload(String kind, String apiVersion, String namespace, String 
   /** Set by the kubelet on a static pod's mirror: admission never judges those (the kubelet runs them anyway). */
   public static final String MIRROR_POD_ANNOTATION = "kubernetes.io/config.mirror";
   /** The annotations imagegate reads; others (kubectl's last-applied copy of the object…) are not kept. */
-  public static final Set<String> ANNOTATIONS = Set.of(MIRROR_POD_ANNOTATION);
+  public static final Set<String> ANNOTATIONS = Set.of(MIRROR_POD_ANNOTATION, Exceptions.ANNOTATION, Exceptions.REASON_ANNOTATION);
+  /** The label the Deployment controller puts on a ReplicaSet's pods, and at the end of the ReplicaSet's name. */
+  static final String POD_TEMPLATE_HASH = "pod-template-hash";
 
   public Workload {
     labels = frozen(labels);
@@ -83,7 +87,28 @@ public record Workload(String kind, String apiVersion, String namespace, String 
 
   /** What the engine judges of it, in a namespace of this mode (the label {@code imagegate.dev/mode}, or null). */
   public Subject subject(Mode namespaceMode) {
-    return new Subject(namespace, namespaceMode, pod, containers);
+    return new Subject(namespace, namespaceMode, pod, containers, new Subject.Identity(names(), labels, annotations));
+  }
+
+  /**
+   * {@code Kind/name} of itself, of its controller, and of the Deployment of a Deployment's pod (its
+   * ReplicaSet is named after the Deployment and the pod's {@code pod-template-hash}): so an
+   * exception for {@code Deployment/web} covers the admissions of its ReplicaSets and pods too.
+   */
+  List<String> names() {
+    List<String> names = new ArrayList<>(3);
+    if (name != null) {
+      names.add(id());
+    }
+    if (controller != null && controller.kind() != null && controller.name() != null) {
+      names.add(controller.kind() + "/" + controller.name());
+      String hash = labels.get(POD_TEMPLATE_HASH);
+      if (WorkloadKind.REPLICA_SET.kind().equals(controller.kind()) && hash != null && !hash.isEmpty()
+          && controller.name().endsWith("-" + hash)) {
+        names.add(WorkloadKind.DEPLOYMENT.kind() + "/" + controller.name().substring(0, controller.name().length() - hash.length() - 1));
+      }
+    }
+    return names;
   }
 
   /** Unmodifiable; null values kept as the object wrote them. */

@@ -379,4 +379,55 @@ class CheckCommandIT {
     return java.util.stream.StreamSupport.stream(workload.path("findings").spliterator(), false)
         .map(f -> f.path("rule").asText()).distinct().toList();
   }
+
+  @Test
+  void exceptedViolationsAreShownAsExceptedInEveryFormatAndFailNothing() throws Exception {
+    Path excepting = Files.createTempFile("imagegate-cli-exceptions", ".yaml");
+    Files.writeString(excepting, Files.readString(config) + """
+        exceptions:
+          - name: nightly-legacy
+            rules: ["*"]
+            namespaces: [default]
+            workloads: [CronJob/nightly]
+            reason: "legacy report; ticket OPS-77"
+        """);
+
+    CheckProcess.Outcome text = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString());
+    assertThat(text.exit()).as(text.stdout() + text.stderr()).isZero();
+    assertThat(text.stdout()).contains("CronJob default/nightly (line 22): would be admitted")
+        .contains("excepted container \"report\" (" + host + "/shop/root:1.0): [run-as-non-root]")
+        .contains("(excepted by \"nightly-legacy\": legacy report; ticket OPS-77)")
+        .contains("3 workloads, 0 would be denied, 0 warned, 3 violations excepted")
+        .doesNotContain(AWS_SECRET);
+
+    CheckProcess.Outcome json = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString(), "-o", "json");
+    JsonNode report = JSON.readTree(json.stdout());
+    assertThat(report.path("summary").path("excepted").asInt()).isEqualTo(3);
+    JsonNode nightly = report.path("workloads").get(1);
+    assertThat(nightly.path("outcome").asText()).isEqualTo("pass");
+    assertThat(nightly.path("findings")).isEmpty();
+    assertThat(nightly.path("excepted")).hasSize(3);
+    assertThat(nightly.path("excepted").get(0).path("exception").asText()).isEqualTo("nightly-legacy");
+    assertThat(nightly.path("excepted").get(0).path("reason").asText()).isEqualTo("legacy report; ticket OPS-77");
+    assertThat(nightly.path("rules").path("run-as-non-root").asText()).isEqualTo("excepted");
+    assertThat(json.stdout()).doesNotContain(AWS_SECRET);
+
+    CheckProcess.Outcome sarif = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString(), "-o", "sarif");
+    assertThat(sarif.exit()).isZero();
+    JsonNode results = JSON.readTree(sarif.stdout()).path("runs").get(0).path("results");
+    assertThat(results).hasSize(3).allSatisfy(result -> {
+      assertThat(result.path("suppressions").get(0).path("kind").asText()).isEqualTo("external");
+      assertThat(result.path("suppressions").get(0).path("justification").asText())
+          .isEqualTo("exception \"nightly-legacy\": legacy report; ticket OPS-77");
+    });
+
+    CheckProcess.Outcome junit = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString(), "-o", "junit");
+    assertThat(junit.exit()).isZero();
+    org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(junit.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    assertThat(xml.getElementsByTagName("failure").getLength()).isZero();
+    org.w3c.dom.Element cron = (org.w3c.dom.Element) xml.getElementsByTagName("testcase").item(1);
+    assertThat(cron.getElementsByTagName("system-out").item(0).getTextContent())
+        .contains("excepted: container \"report\"").contains("(excepted by \"nightly-legacy\"");
+  }
 }

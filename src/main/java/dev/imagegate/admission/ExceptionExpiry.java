@@ -1,0 +1,132 @@
+package dev.imagegate.admission;
+
+import dev.imagegate.config.ExceptionEntry;
+import dev.imagegate.policy.Excepted;
+import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.policy.Verdict;
+import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Says when an exception with an {@code expires} date has ended. The engine stops applying it at
+ * once by its own clock; this says so: the gauge {@code imagegate_exception_expired{exception}}
+ * (1 once ended, read at each scrape), one log line per exception, and an Event
+ * ({@link AdmissionEvents#exceptionExpired}) on each workload it let through at admission since
+ * start ({@value #REMEMBERED} at most per exception), when Events are on.
+ */
+@ApplicationScoped
+public class ExceptionExpiry {
+  /** Workloads remembered per exception: enough to tell the teams concerned, bounded whatever the traffic. */
+  static final int REMEMBERED = 50;
+  /** How often ended exceptions are looked for. */
+  static final Duration CHECK_EVERY = Duration.ofSeconds(30);
+
+  private static final Logger LOG = Logger.getLogger(ExceptionExpiry.class);
+
+  private final List<ExceptionEntry> ending;
+  private final Clock clock;
+  private final AdmissionEvents events;
+  /** Exception name → the workloads it covered, by namespace/kind/name; absent once announced. */
+  private final Map<String, Map<String, ObjectReference>> covered = new ConcurrentHashMap<>();
+  private final Set<String> announced = ConcurrentHashMap.newKeySet();
+  private ScheduledExecutorService checker;
+
+  @Inject
+  public ExceptionExpiry(PolicyEngine engine, AdmissionEvents events, MeterRegistry meters) {
+    this(engine.exceptions().entries(), Clock.systemUTC(), events, meters);
+  }
+
+  ExceptionExpiry(List<ExceptionEntry> exceptions, Clock clock, AdmissionEvents events, MeterRegistry meters) {
+    this.ending = exceptions.stream().filter(e -> e.expires() != null).toList();
+    this.clock = clock;
+    this.events = events;
+    for (ExceptionEntry exception : exceptions) {
+      Gauge.builder("imagegate.exception.expired", () -> exception.expiredAt(clock.instant()) ? 1 : 0)
+          .description("1 once the exception's expires day has ended (UTC): it no longer applies")
+          .tag("exception", exception.name()).register(meters);
+    }
+  }
+
+  void onStart(@Observes StartupEvent event) {
+    check();
+    if (!ending.isEmpty()) {
+      checker = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread thread = new Thread(r, "imagegate-exception-expiry");
+        thread.setDaemon(true);
+        return thread;
+      });
+      checker.scheduleWithFixedDelay(this::check, CHECK_EVERY.toSeconds(), CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
+    }
+  }
+
+  void onStop(@Observes ShutdownEvent event) {
+    if (checker != null) {
+      checker.shutdownNow();
+    }
+  }
+
+  /** Remembers the workload each exception with an end let through in this admission (not for dry runs). */
+  void record(AdmissionCall call, Decision decision) {
+    Verdict verdict = decision.verdict();
+    if (verdict.excepted().isEmpty() || call.dryRun() || call.object() == null || ending.isEmpty()) {
+      return;
+    }
+    ObjectReference regarding = AdmissionEvents.regarding(call);
+    if (regarding.getNamespace() == null || regarding.getNamespace().isEmpty() || regarding.getName() == null) {
+      return;
+    }
+    String key = regarding.getNamespace() + "/" + regarding.getKind() + "/" + regarding.getName();
+    for (Excepted excepted : verdict.excepted()) {
+      if (announced.contains(excepted.exception()) || ending.stream().noneMatch(e -> e.name().equals(excepted.exception()))) {
+        continue;
+      }
+      Map<String, ObjectReference> workloads = covered.computeIfAbsent(excepted.exception(), n -> new LinkedHashMap<>());
+      synchronized (workloads) {
+        if (workloads.size() < REMEMBERED || workloads.containsKey(key)) {
+          workloads.put(key, regarding);
+        }
+      }
+    }
+  }
+
+  /** Announces each exception that has ended since the last check: once. */
+  void check() {
+    try {
+      for (ExceptionEntry exception : ending) {
+        if (!exception.expiredAt(clock.instant()) || !announced.add(exception.name())) {
+          continue;
+        }
+        List<ObjectReference> told = List.of();
+        Map<String, ObjectReference> workloads = covered.remove(exception.name());
+        if (workloads != null && events.enabled()) {
+          synchronized (workloads) {
+            told = List.copyOf(workloads.values());
+          }
+        }
+        LOG.warnf("exception \"%s\" ended at the end of %s (UTC) and no longer applies: violations of %s it let through "
+                + "deny or warn again%s", exception.name(), exception.expires(), exception.rules(),
+            told.isEmpty() ? "" : "; an Event goes to the " + told.size() + " workload(s) it covered since start");
+        told.forEach(regarding -> events.exceptionExpired(regarding, exception));
+      }
+    } catch (RuntimeException e) { // a scheduled task that throws is never run again
+      LOG.warnf("checking exception expiry failed: %s", e.toString());
+    }
+  }
+}

@@ -1,0 +1,104 @@
+package dev.imagegate.audit;
+
+import static dev.imagegate.audit.AuditFixtures.root;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.imagegate.audit.AuditReport.Result;
+import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.Workloads;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The background audit honours exceptions through the same engine: a rule whose violations an
+ * exception lets through is a {@code skip} result with the exception's name and reason, in the
+ * PolicyReport and in {@code GET /audit}; the same workload without the exception fails.
+ */
+class AuditExceptionsTest {
+  private static final String CONFIG = """
+      exceptions:
+        - name: legacy-root
+          rules: [run-as-non-root]
+          namespaces: [alpha]
+          workloads: ["Deployment/legacy-*"]
+          reason: "vendor image runs as root; ticket OPS-1234"
+      """;
+
+  private static AuditFixtures fixtures;
+
+  @BeforeAll
+  static void registry() {
+    fixtures = AuditFixtures.start("audit-exceptions", CONFIG);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (fixtures != null) {
+      fixtures.close();
+    }
+  }
+
+  private static Workload deployment(String name, PodSpec spec) {
+    return Workloads.of(new DeploymentBuilder().withNewMetadata().withNamespace("alpha").withName(name).withUid("uid-" + name)
+        .endMetadata().withNewSpec().withNewTemplate().withSpec(spec).endTemplate().endSpec().build());
+  }
+
+  private static Result result(WorkloadAudit audit, String rule) {
+    return audit.results().stream().filter(r -> r.rule().equals(rule)).findFirst().orElseThrow();
+  }
+
+  @Test
+  void anExceptedRuleIsASkipWithTheExceptionsNameAndReasonInTheReportAndTheAuditView() throws Exception {
+    Workload legacy = deployment("legacy-web", root());
+    Workload web = deployment("web", root());
+    Map<String, WorkloadAudit> audits = ClusterAudit.judge(fixtures.engine, List.of(legacy, web), ns -> null, 2);
+
+    WorkloadAudit excepted = audits.get(Inventory.key(legacy));
+    assertThat(result(excepted, "run-as-non-root")).satisfies(r -> {
+      assertThat(r.result()).isEqualTo("skip");
+      assertThat(r.exception()).isEqualTo("legacy-root");
+      assertThat(r.message()).startsWith("excepted by \"legacy-root\": vendor image runs as root; ticket OPS-1234. Let through: ")
+          .contains("container \"web\" (nginx:1.27): [run-as-non-root]");
+    });
+    assertThat(result(excepted, "require-healthcheck").result()).isEqualTo("fail"); // not covered
+    assertThat(excepted.findings()).extracting(f -> f.ruleId()).containsExactly("require-healthcheck");
+    assertThat(excepted.excepted()).singleElement().satisfies(e -> assertThat(e.exception()).isEqualTo("legacy-root"));
+    assertThat(result(audits.get(Inventory.key(web)), "run-as-non-root").result()).isEqualTo("fail");
+
+    Instant now = Instant.now();
+    AuditReport report = ClusterAudit.report(now, now, List.of(), audits.values(), ns -> null);
+    GenericKubernetesResource policyReport = PolicyReportWriter.desired(report, report.namespaces().get("alpha"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> results = (List<Map<String, Object>>) policyReport.getAdditionalProperties().get("results");
+    assertThat(results).filteredOn(r -> "skip".equals(r.get("result"))).singleElement().satisfies(r -> {
+      assertThat(r.get("policy")).isEqualTo("run-as-non-root");
+      assertThat((String) r.get("message")).contains("vendor image runs as root; ticket OPS-1234");
+      assertThat((Map<?, ?>) r.get("properties")).containsEntry("exception", "legacy-root");
+      assertThat((List<?>) r.get("resources")).singleElement().satisfies(res -> assertThat((Map<?, ?>) res).containsEntry("name", "legacy-web"));
+    });
+
+    Map<String, Object> view = AuditJson.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1)), "alpha");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> alpha = (Map<String, Object>) ((Map<String, Object>) view.get("namespaces")).get("alpha");
+    @SuppressWarnings("unchecked")
+    Map<String, Object> shown = ((List<Map<String, Object>>) alpha.get("workloads")).stream()
+        .filter(w -> "legacy-web".equals(w.get("name"))).findFirst().orElseThrow();
+    @SuppressWarnings("unchecked")
+    Map<String, Object> ruleResult = (Map<String, Object>) ((Map<String, Object>) shown.get("results")).get("run-as-non-root");
+    assertThat(ruleResult).containsEntry("result", "skip").containsEntry("exception", "legacy-root");
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> exceptedShown = (List<Map<String, Object>>) shown.get("excepted");
+    assertThat(exceptedShown).singleElement().satisfies(e -> assertThat(e)
+        .containsEntry("rule", "run-as-non-root").containsEntry("exception", "legacy-root")
+        .containsEntry("reason", "vendor image runs as root; ticket OPS-1234"));
+  }
+}
