@@ -23,7 +23,7 @@ final class AdmissionResponses {
   /** A denial message long enough for hundreds of violations, short enough for an event or a terminal. */
   static final int MESSAGE_MAX_CHARS = 12_000;
   static final int AUDIT_VALUE_MAX_CHARS = 2_000;
-  private static final String STALE_PREFIX = "imagegate: ";
+  private static final String PREFIX = "imagegate: ";
 
   private AdmissionResponses() {}
 
@@ -81,12 +81,12 @@ final class AdmissionResponses {
     List<String> warnings = new ArrayList<>();
     int total = 0;
     if (stale != null) {
-      String notice = ExternalText.forApiserver(STALE_PREFIX + stale.describe(WARNING_MAX_CHARS - STALE_PREFIX.length()), WARNING_MAX_CHARS);
+      String notice = ExternalText.forApiserver(PREFIX + stale.describe(WARNING_MAX_CHARS - PREFIX.length()), WARNING_MAX_CHARS);
       warnings.add(notice);
       total += notice.length();
     }
     for (String notice : notices) {
-      String warning = ExternalText.forApiserver(STALE_PREFIX + notice, WARNING_MAX_CHARS);
+      String warning = ExternalText.forApiserver(PREFIX + notice, WARNING_MAX_CHARS);
       warnings.add(warning);
       total += warning.length();
     }

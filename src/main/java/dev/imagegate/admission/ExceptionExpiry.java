@@ -4,7 +4,9 @@ import dev.imagegate.config.ExceptionEntry;
 import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.policy.Verdict;
+import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.api.model.ObjectReference;
+import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -28,8 +30,8 @@ import org.jboss.logging.Logger;
  * Says when an exception with an {@code expires} date has ended. The engine stops applying it at
  * once by its own clock; this says so: the gauge {@code imagegate_exception_expired{exception}}
  * (1 once ended, read at each scrape), one log line per exception, and an Event
- * ({@link AdmissionEvents#exceptionExpired}) on each workload it let through at admission since
- * start ({@value #REMEMBERED} at most per exception), when Events are on.
+ * ({@link AdmissionEvents#exceptionExpired}) on each workload it let through since start, at
+ * admission or in the background audit ({@value #REMEMBERED} at most per exception), when Events are on.
  */
 @ApplicationScoped
 public class ExceptionExpiry {
@@ -88,16 +90,30 @@ public class ExceptionExpiry {
     if (verdict.excepted().isEmpty() || call.dryRun() || call.object() == null || ending.isEmpty()) {
       return;
     }
-    ObjectReference regarding = AdmissionEvents.regarding(call);
-    if (regarding.getNamespace() == null || regarding.getNamespace().isEmpty() || regarding.getName() == null) {
+    remember(AdmissionEvents.regarding(call), verdict.excepted());
+  }
+
+  /** Remembers a running workload the background audit found covered (by the controller it is judged through). */
+  public void covered(Workload workload, List<Excepted> excepted) {
+    if (ending.isEmpty() || workload.name() == null) {
       return;
     }
+    remember(new ObjectReferenceBuilder().withApiVersion(workload.apiVersion()).withKind(workload.kind())
+        .withName(workload.name()).withUid(workload.uid() == null || workload.uid().isEmpty() ? null : workload.uid())
+        .withNamespace(workload.namespace()).build(), excepted);
+  }
+
+  private void remember(ObjectReference regarding, List<Excepted> excepted) {
+    if (regarding.getNamespace() == null || regarding.getNamespace().isEmpty() || regarding.getName() == null) {
+      return; // nowhere to put an Event
+    }
     String key = regarding.getNamespace() + "/" + regarding.getKind() + "/" + regarding.getName();
-    for (Excepted excepted : verdict.excepted()) {
-      if (announced.contains(excepted.exception()) || ending.stream().noneMatch(e -> e.name().equals(excepted.exception()))) {
+    for (Excepted one : excepted) {
+      String name = one.exception();
+      if (announced.contains(name) || ending.stream().noneMatch(e -> e.name().equals(name))) {
         continue;
       }
-      Map<String, ObjectReference> workloads = covered.computeIfAbsent(excepted.exception(), n -> new LinkedHashMap<>());
+      Map<String, ObjectReference> workloads = covered.computeIfAbsent(name, n -> new LinkedHashMap<>());
       synchronized (workloads) {
         if (workloads.size() < REMEMBERED || workloads.containsKey(key)) {
           workloads.put(key, regarding);

@@ -1,5 +1,6 @@
 package dev.imagegate.audit;
 
+import dev.imagegate.admission.ExceptionExpiry;
 import dev.imagegate.admission.KubernetesAccess;
 import dev.imagegate.admission.NamespaceModes;
 import dev.imagegate.config.ImagegateConfig;
@@ -26,16 +27,18 @@ public class AuditService {
   private final NamespaceModes namespaceModes;
   private final KubernetesAccess access;
   private final MeterRegistry meters;
+  private final ExceptionExpiry expiry;
   private volatile Auditor auditor;
   private volatile String startError;
 
   public AuditService(ImagegateConfig config, PolicyEngine engine, NamespaceModes namespaceModes, KubernetesAccess access,
-      MeterRegistry meters) {
+      MeterRegistry meters, ExceptionExpiry expiry) {
     this.config = config;
     this.engine = engine;
     this.namespaceModes = namespaceModes;
     this.access = access;
     this.meters = meters;
+    this.expiry = expiry;
   }
 
   void onStart(@Observes StartupEvent event) {
@@ -46,7 +49,7 @@ public class AuditService {
       KubernetesClient client = access.client();
       Auditor started = new Auditor(client, engine, namespaceModes::modeOf,
           namespaceModes::ready, config.audit(),
-          KubernetesAccess.podNamespace(client), KubernetesAccess.podName(), meters);
+          KubernetesAccess.podNamespace(client), KubernetesAccess.podName(), meters, expiry::covered);
       started.start();
       auditor = started;
     } catch (RuntimeException e) {

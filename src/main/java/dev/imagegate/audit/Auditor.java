@@ -2,6 +2,7 @@ package dev.imagegate.audit;
 
 import dev.imagegate.config.AuditSettings;
 import dev.imagegate.config.Mode;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
 import dev.imagegate.workload.Workload;
@@ -24,6 +25,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 import org.jboss.logging.Logger;
@@ -65,6 +67,10 @@ public final class Auditor implements AutoCloseable {
   public record Status(AuditReport report, boolean running, String lastError, PolicyReportWriter.Outcome reports,
       boolean leading, String holder, String identity, Duration interval) {}
 
+  /** Nobody to tell of excepted violations. */
+  private static final BiConsumer<Workload, List<Excepted>> NO_ONE = (workload, excepted) -> {};
+
+  private final BiConsumer<Workload, List<Excepted>> excepted;
   private final KubernetesClient client;
   private final PolicyEngine engine;
   private final Function<String, Mode> namespaceModes;
@@ -97,13 +103,27 @@ public final class Auditor implements AutoCloseable {
    */
   public Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes,
       BooleanSupplier modesReady, AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters) {
+    this(client, engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, NO_ONE);
+  }
+
+  /** @param excepted told each judged workload some of whose violations exceptions let through, with those */
+  public Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes,
+      BooleanSupplier modesReady, AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters,
+      BiConsumer<Workload, List<Excepted>> excepted) {
     this(client, engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, AuditLeader.Timing.DEFAULT,
-        Clock.systemUTC());
+        Clock.systemUTC(), excepted);
   }
 
   Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes, BooleanSupplier modesReady,
       AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters, AuditLeader.Timing timing,
       Clock clock) {
+    this(client, engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, timing, clock, NO_ONE);
+  }
+
+  private Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes, BooleanSupplier modesReady,
+      AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters, AuditLeader.Timing timing,
+      Clock clock, BiConsumer<Workload, List<Excepted>> excepted) {
+    this.excepted = excepted;
     this.client = client;
     this.engine = engine;
     this.namespaceModes = namespaceModes;
@@ -350,7 +370,13 @@ public final class Auditor implements AutoCloseable {
   private void judge(List<Workload> workloads, String pass) throws InterruptedException {
     for (int from = 0; from < workloads.size(); from += BATCH) {
       List<Workload> batch = workloads.subList(from, Math.min(workloads.size(), from + BATCH));
-      audits.putAll(ClusterAudit.judge(engine, batch, namespaceModes, settings.concurrency()));
+      Map<String, WorkloadAudit> judged = ClusterAudit.judge(engine, batch, namespaceModes, settings.concurrency());
+      audits.putAll(judged);
+      judged.values().forEach(audit -> {
+        if (!audit.excepted().isEmpty()) {
+          excepted.accept(audit.workload(), audit.excepted());
+        }
+      });
       metrics.judged(pass, batch.size());
     }
   }

@@ -71,6 +71,9 @@ public final class Exceptions {
 
   /** What may cover the workload's violations at {@code now}: its namespace, names and labels already matched. */
   Scope scope(Subject subject, Instant now) {
+    if (entries.isEmpty() && !subject.identity().annotations().containsKey(ANNOTATION)) {
+      return Scope.NONE; // the common case, on every admission: nothing to allocate
+    }
     List<Entry> candidates = new ArrayList<>();
     for (Entry entry : entries) {
       if (!entry.config().expiredAt(now) && entry.coversWorkload(subject)) {
@@ -172,6 +175,9 @@ public final class Exceptions {
      * applied exception ending within {@value #WARN_DAYS} days, once.
      */
     List<String> notices() {
+      if (applied.isEmpty()) {
+        return notices;
+      }
       List<String> all = new ArrayList<>(notices);
       LocalDate today = LocalDate.ofInstant(now, ZoneOffset.UTC);
       for (ExceptionEntry entry : applied) {

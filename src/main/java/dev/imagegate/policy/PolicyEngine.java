@@ -183,7 +183,7 @@ public class PolicyEngine {
 
   private List<Judgement> judgements(List<Subject> subjects, List<ImageCap.Capped> capped, ImageReads reads, String late) {
     List<Judgement> judgements = new ArrayList<>(subjects.size());
-    Instant now = clock.instant(); // one instant for the batch: an exception expiring meanwhile ends for the next one
+    Instant now = clock.instant(); // one instant for the whole batch: its workloads meet the same exceptions
     for (int i = 0; i < subjects.size(); i++) {
       Subject subject = subjects.get(i);
       ImageCap.Capped judged = capped.get(i);

@@ -10,9 +10,12 @@ import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.Verdict;
+import dev.imagegate.workload.Workload;
+import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -177,5 +180,25 @@ class ExceptionExpiryTest {
 
     assertThat(gauge("vendor-db-root")).isEqualTo(1.0);
     assertThat(written()).isEmpty();
+  }
+
+  @Test
+  void aRunningWorkloadTheAuditFoundCoveredGetsTheEventOnItself() throws Exception {
+    ExceptionExpiry expiry = new ExceptionExpiry(EXCEPTIONS, clock, events, meters);
+    Workload deployment = Workloads.of(new DeploymentBuilder().withNewMetadata().withNamespace("apps").withName("vendor-db")
+        .withUid("uid-1").endMetadata().withNewSpec().withNewTemplate()
+        .withSpec(Reviews.spec(Reviews.container("db", "vendor/db:5.7"))).endTemplate().endSpec().build());
+    Finding finding = new Finding("db", "vendor/db:5.7", "run-as-non-root", "image runs as root", Mode.ENFORCE);
+    expiry.covered(deployment, List.of(new Excepted(finding, "vendor-db-root", "ticket OPS-1234")));
+    expiry.covered(deployment, List.of(new Excepted(finding, "forever", "system images"))); // never ends: not remembered
+    clock.now.set(Instant.parse("2027-04-01T00:00:00Z"));
+
+    expiry.check();
+
+    assertThat(written()).singleElement().satisfies(event -> {
+      assertThat(event.getRegarding().getKind()).isEqualTo("Deployment");
+      assertThat(event.getRegarding().getName()).isEqualTo("vendor-db");
+      assertThat(event.getRegarding().getUid()).isEqualTo("uid-1");
+    });
   }
 }
