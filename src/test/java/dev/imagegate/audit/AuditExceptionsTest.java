@@ -82,8 +82,12 @@ class AuditExceptionsTest {
     assertThat(results).filteredOn(r -> "skip".equals(r.get("result"))).singleElement().satisfies(r -> {
       assertThat(r.get("policy")).isEqualTo("run-as-non-root");
       assertThat((String) r.get("message")).contains("vendor image runs as root; ticket OPS-1234");
-      assertThat((Map<?, ?>) r.get("properties")).containsEntry("exception", "legacy-root");
-      assertThat((List<?>) r.get("resources")).singleElement().satisfies(res -> assertThat((Map<?, ?>) res).containsEntry("name", "legacy-web"));
+      @SuppressWarnings("unchecked")
+      Map<String, String> properties = (Map<String, String>) r.get("properties");
+      assertThat(properties).containsEntry("exception", "legacy-root").containsEntry("wouldDenyUnderEnforce", "false");
+      @SuppressWarnings("unchecked")
+      List<Map<String, Object>> resources = (List<Map<String, Object>>) r.get("resources");
+      assertThat(resources).singleElement().satisfies(resource -> assertThat(resource).containsEntry("name", "legacy-web"));
     });
 
     Map<String, Object> view = AuditJson.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1)), "alpha");
