@@ -61,7 +61,7 @@ class OwnImageTest {
   @Test
   void jvmIsSizedForAContainer() {
     assertThat(build.getProperty("quarkus.jib.jvm-additional-arguments"))
-        .contains("-XX:MaxRAMPercentage=75.0", "-XX:+ExitOnOutOfMemoryError");
+        .contains("-XX:MaxRAMPercentage=50.0", "-XX:+ExitOnOutOfMemoryError");
     assertThat(build.getProperty("quarkus.jib.ports")).isEqualTo("8443,9000");
   }
 
