@@ -358,7 +358,8 @@ class ClusterAuditTest {
         assertThat(standby.path("state").asText()).isEqualTo("standby");
         assertThat(standby.path("leader").asText()).isEqualTo("first");
         assertThat(standby.path("source").asText()).as("marked as read from the API").isEqualTo("api");
-        assertThat(standby.path("auditedAt").asText()).isEqualTo(audit.finished().toString());
+        // the audit that last changed a report's content (an unchanged one is not rewritten)
+        assertThat(java.time.Instant.parse(standby.path("auditedAt").asText())).isBeforeOrEqualTo(audit.finished());
         assertThat(standby.path("summary")).as("summarised as the holder summarises").isEqualTo(holder.path("summary"));
         assertThat(standby.path("rules")).isEqualTo(holder.path("rules"));
         for (String namespace : List.of("alpha", "beta", "gamma")) {
