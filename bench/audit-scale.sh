@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Audit at scale (issue 18): the packaged imagegate, audit on, against a fake apiserver serving a
 # generated cluster (dev.imagegate.bench.FakeApiServer) and the real distribution registry with the
-# cluster's distinct images; the JVM as the chart runs it in its default 768Mi / 1 CPU container.
+# cluster's distinct images; the JVM as the chart runs it in its default 768Mi container.
 # Reports whether the first full audit completes, how long it takes, heap (peak after GC during it,
 # after a full GC at the end), RSS, API requests during the first audit and in the AFTER seconds
 # after it, PolicyReport writes. See docs/benchmarks.md, "Audit at scale (issue 18)".
@@ -23,15 +23,9 @@ AFTER=${AFTER:-300}
 BASELINE=${BASELINE:-1}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
-# The chart's container: limits memory 768Mi, cpu 1; the image's flags InitialRAMPercentage=50,
-# MaxRAMPercentage=50, ExitOnOutOfMemoryError. In such a container the JVM sees 1 CPU and < 1792 MB,
-# so it picks the Serial collector: all emulated here on the bare machine.
-CHART_JVM="-Xms384m -Xmx384m -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError"
-JAVA_OPTS=${JAVA_OPTS:-$CHART_JVM}
-
-[ -n "${SKIP_PACKAGE:-}" ] || mvn -q -B package -DskipTests
-mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+# JAVA_OPTS defaults to the chart's container (bench/chart-jvm.sh).
+. bench/chart-jvm.sh
+build_for_bench
 
 work=$(mktemp -d /tmp/audit-scale.XXXXXX)
 harness=""

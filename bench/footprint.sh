@@ -17,14 +17,9 @@ DURATION=${DURATION:-60}
 BODY=${BODY:-src/main/resources/warmup/pod-3-containers.json}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
-# The chart's container (768Mi limit, 1 CPU; the image's InitialRAMPercentage=50, MaxRAMPercentage=50):
-# a JVM that sees 1 CPU and < 1,792 MB picks the Serial collector. Emulated on the bare machine.
-CHART_JVM="-Xms384m -Xmx384m -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError"
-JAVA_OPTS=${JAVA_OPTS:-$CHART_JVM}
-
-[ -n "${SKIP_PACKAGE:-}" ] || mvn -q -B package -DskipTests
-mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+# JAVA_OPTS defaults to the chart's container (bench/chart-jvm.sh).
+. bench/chart-jvm.sh
+build_for_bench
 
 work=$(mktemp -d)
 cleanup() {
