@@ -15,7 +15,8 @@ import org.jboss.logging.Logger;
 
 /**
  * One JSON line per decision on the {@code imagegate.decision} category. Findings carry rule,
- * container, image and message only: messages never hold secret values.
+ * container, image and message (and, for an image that could not be read, the registry failure's
+ * reason, as in the registry metrics' {@code reason} label) only: messages never hold secret values.
  */
 @ApplicationScoped
 public class DecisionLog {
@@ -97,6 +98,9 @@ public class DecisionLog {
         json.writeStringField("container", f.container());
         json.writeStringField("image", f.image());
         json.writeStringField("message", f.message());
+        if (f.reason() != null) {
+          json.writeStringField("reason", f.reason().label());
+        }
         json.writeEndObject();
       }
       json.writeEndArray();
