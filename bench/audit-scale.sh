@@ -16,6 +16,7 @@
 # keep the work directory (logs, GC log, class histogram).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 export PODS=${PODS:-100000} CONTROLLERS=${CONTROLLERS:-10000} NAMESPACES=${NAMESPACES:-500} IMAGES=${IMAGES:-2000}
 export EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-1} AUDIT_INTERVAL=${AUDIT_INTERVAL:-1h}
 TIMEOUT=${TIMEOUT:-600}

@@ -5,6 +5,7 @@
 # MaxRAMPercentage=50, ExitOnOutOfMemoryError, so a 384 MiB heap. A JVM that sees fewer than 1,792 MB
 # picks the Serial collector; one CPU (ActiveProcessorCount=1) keeps it from using the second core
 # the machine has for the load generator and the harness. All emulated here on the bare machine.
+. bench/lib.sh   # bench_classpath
 CHART_JVM="-Xms384m -Xmx384m -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError"
 JAVA_OPTS=${JAVA_OPTS:-$CHART_JVM}
 
@@ -12,5 +13,5 @@ JAVA_OPTS=${JAVA_OPTS:-$CHART_JVM}
 build_for_bench() {
   [ -n "${SKIP_PACKAGE:-}" ] || mvn -q -B package -DskipTests
   mvn -q -B test-compile
-  mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+  bench_classpath
 }

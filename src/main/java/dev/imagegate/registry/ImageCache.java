@@ -42,8 +42,11 @@ import java.util.List;
  * (the system's, or a test's).
  */
 final class ImageCache {
-  /** A tag of a repository in a registry, as resolved by one principal. */
-  record TagKey(String registry, String repository, Qualifier.Tag tag, String principal) {}
+  /**
+   * A tag of a repository in a registry, as resolved by one principal. The tag's name, not its
+   * {@link Qualifier.Tag}: one object less for each of up to {@code cache.maxTags} entries.
+   */
+  record TagKey(String registry, String repository, String tag, String principal) {}
 
   /** A repository of a registry, as reached by one principal. */
   record AccessKey(String registry, String repository, String principal) {}
@@ -196,7 +199,7 @@ final class ImageCache {
           ? new Stale(image, Duration.ofNanos(now - newest), null, null, newestReader) : null;
       return Lookup.fetch(digest, true, stale);
     }
-    Qualifier.Tag tag = (Qualifier.Tag) qualifier;
+    String tag = ((Qualifier.Tag) qualifier).name();
     TagEntry stale = null;
     for (Principal principal : principals) {
       TagEntry entry = tags.getIfPresent(new TagKey(registry, ref.repository(), tag, principal.id()));
@@ -216,7 +219,7 @@ final class ImageCache {
     if (counted) {
       metrics.cache(RegistryMetrics.TAG_CACHE, false);
     }
-    return Lookup.fetch(tag, stale != null, stale == null ? null : staleFacts(stale, now));
+    return Lookup.fetch(qualifier, stale != null, stale == null ? null : staleFacts(stale, now));
   }
 
   /** The tag's last resolution as stale facts, if within {@code staleIfError} and its facts are still cached. */
@@ -275,7 +278,7 @@ final class ImageCache {
     if (!(ref.qualifier() instanceof Qualifier.Tag tag)) {
       return null;
     }
-    TagKey key = new TagKey(registry, ref.repository(), tag, principal.id());
+    TagKey key = new TagKey(registry, ref.repository(), tag.name(), principal.id());
     TagEntry entry = new TagEntry(key, image.manifestDigest(), now, principal);
     tags.put(key, entry);
     return entry;

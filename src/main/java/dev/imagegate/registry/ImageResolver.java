@@ -455,8 +455,9 @@ public class ImageResolver implements AutoCloseable {
       return; // replaced, evicted, or not used since the last refresh: it goes stale, an admission re-checks it
     }
     List<Principal> as = List.of(entry.principal);
-    FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), entry.key.tag(), true, List.of(entry.principal.id()));
-    ImageCache.Lookup lookup = ImageCache.Lookup.fetch(entry.key.tag(), true, null);
+    Qualifier tag = new Qualifier.Tag(entry.key.tag());
+    FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), tag, true, List.of(entry.principal.id()));
+    ImageCache.Lookup lookup = ImageCache.Lookup.fetch(tag, true, null);
     flights.join(key, future -> start(new Flight(ref, endpoint, as, key, lookup, future, Deadline.after(timeout), false)))
         .whenComplete((result, error) -> {
           if (error == null) {
