@@ -30,13 +30,7 @@ cleanup() {
 }
 trap cleanup EXIT
 
-mkfifo "$work/registry.in"
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
-  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
-REG_PID=$!
-exec 3>"$work/registry.in"
-for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+start_bench_registry "$work"
 
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
   java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
