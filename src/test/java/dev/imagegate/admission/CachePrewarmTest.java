@@ -191,7 +191,8 @@ class CachePrewarmTest {
 
     assertThat(result.warmed()).isEqualTo(4);
     List<String> manifests = proxy.requests().stream().filter(r -> r.contains("/manifests/")).toList();
-    assertThat(manifests.get(0)).as("4 pods run python").contains("/library/python/");
+    // started first; with two reads at once the second-most used may reach the registry a moment before it
+    assertThat(manifests.subList(0, 2)).as("4 pods run python").anyMatch(r -> r.contains("/library/python/"));
     assertThat(proxy.maxConcurrentRequests()).as("registries.maxConcurrentFetchesPerRegistry").isLessThanOrEqualTo(2);
   }
 
