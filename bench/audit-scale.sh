@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Audit at scale (issue 18): the packaged imagegate, audit on, against a fake apiserver serving a
 # generated cluster (dev.imagegate.bench.FakeApiServer) and the real distribution registry with the
-# cluster's distinct images; the JVM as the chart runs it in its default 512Mi / 1 CPU container.
+# cluster's distinct images; the JVM as the chart runs it in its default 768Mi container.
 # Reports whether the first full audit completes, how long it takes, heap (peak after GC during it,
 # after a full GC at the end), RSS, API requests during the first audit and in the AFTER seconds
 # after it, PolicyReport writes. See docs/benchmarks.md, "Audit at scale (issue 18)".
@@ -16,6 +16,7 @@
 # keep the work directory (logs, GC log, class histogram).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 export PODS=${PODS:-100000} CONTROLLERS=${CONTROLLERS:-10000} NAMESPACES=${NAMESPACES:-500} IMAGES=${IMAGES:-2000}
 export EVENTS_PER_SECOND=${EVENTS_PER_SECOND:-1} AUDIT_INTERVAL=${AUDIT_INTERVAL:-1h}
 TIMEOUT=${TIMEOUT:-600}
@@ -23,15 +24,9 @@ AFTER=${AFTER:-300}
 BASELINE=${BASELINE:-1}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
-# The chart's container: limits memory 512Mi, cpu 1; the image's flags InitialRAMPercentage=50,
-# MaxRAMPercentage=75, ExitOnOutOfMemoryError. In such a container the JVM sees 1 CPU and < 1792 MB,
-# so it picks the Serial collector: all emulated here on the bare machine.
-CHART_JVM="-Xms256m -Xmx384m -XX:+UseSerialGC -XX:ActiveProcessorCount=1 -XX:+ExitOnOutOfMemoryError"
-JAVA_OPTS=${JAVA_OPTS:-$CHART_JVM}
-
-[ -n "${SKIP_PACKAGE:-}" ] || mvn -q -B package -DskipTests
-mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+# JAVA_OPTS defaults to the chart's container (bench/chart-jvm.sh).
+. bench/chart-jvm.sh
+build_for_bench
 
 work=$(mktemp -d /tmp/audit-scale.XXXXXX)
 harness=""
@@ -79,6 +74,7 @@ heap_after_full_gc() { # MiB used after two full collections
 }
 
 rss() { awk '/VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$ig/status"; }
+cpu_seconds() { awk -v t="$(getconf CLK_TCK)" '{ printf "%.1f", ($14 + $15) / t }' "/proc/$ig/stat"; }
 hwm() { awk '/VmHWM/ { printf "%.0f", $2 / 1024 }' "/proc/$ig/status"; }
 
 stop_imagegate() {
@@ -131,13 +127,13 @@ a = json.load(sys.stdin)
 print("== first audit complete: %s s by its own clock (started %s), summary of ns-0000 %s, notes %s, policyReports %s" % (
     a.get("durationSeconds"), a.get("startedAt"), a.get("summary"), a.get("notes"), a.get("policyReports")))'
   grep -E 'audit: [0-9]+ workloads' "$work/imagegate.log" | tail -1
-  echo "== process start to complete: $elapsed_ms ms"
+  echo "== process start to complete: $elapsed_ms ms; imagegate's CPU time until then $(cpu_seconds) s"
   echo "== after the first audit: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss) MiB (peak $(hwm) MiB)"
   jcmd "$ig" GC.class_histogram | head -18 > "$work/histogram.txt"
   echo "== observing $AFTER s after the first audit"
   sleep "$AFTER"
   if kill -0 "$ig" 2>/dev/null; then
-    echo "== $AFTER s later: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss) MiB"
+    echo "== $AFTER s later: heap after full GC $(heap_after_full_gc) MiB, RSS $(rss) MiB, CPU time since start $(cpu_seconds) s"
   else
     echo "== imagegate exited during the observation"
   fi

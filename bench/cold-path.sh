@@ -4,9 +4,10 @@
 # Needs what the tests need: Debian's docker-registry (/usr/bin/docker-registry); curl for the curl row.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 mvn -q -B test-compile
-mvn -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt
-echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//'), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM; $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%d)"
-exec java -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+bench_classpath
+echo "machine: $(machine); $(java -version 2>&1 | head -1); $(date -u +%Y-%m-%d)"
+exec java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" \
   -Djava.util.logging.manager=org.jboss.logmanager.LogManager \
   dev.imagegate.registry.ColdPathBenchmark "$@"

@@ -14,6 +14,7 @@
 # Needs: JDK 17, Maven, Debian's docker-registry and wrk.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 BEFORE=${1:?usage: bench/compare.sh BEFORE [AFTER]}
 AFTER=${2:-}
 RUNS=${RUNS:-5}
@@ -44,16 +45,12 @@ package() { # name revision-or-empty -> prints the package directory
 }
 before_app=$(package before "$BEFORE")
 after_app=$(package after "$AFTER")
-mvn -q -B test-compile dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+mvn -q -B test-compile
+bench_classpath
 
-# The real distribution registry with the benchmark's images (bench/BenchRegistry), shared by both.
-mkfifo "$work/registry.in"
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
-  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
-pids+=($!)
-exec 3>"$work/registry.in"
-for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+# The real distribution registry with the benchmark's images, shared by both.
+start_bench_registry "$work"
+pids+=("$REG_PID")
 # The after side may judge more (rules a before revision does not know): its own copy of the configuration.
 cp "$work/config.yaml" "$work/config-after.yaml"
 [ -z "${AFTER_RULES_CONFIG:-}" ] || cat "$AFTER_RULES_CONFIG" >> "$work/config-after.yaml"
@@ -62,7 +59,7 @@ start() { # app-dir port management-port config
   IMAGEGATE_CONFIG="$4" QUARKUS_HTTP_SSL_PORT=$2 QUARKUS_MANAGEMENT_PORT=$3 \
     java ${JAVA_OPTS:-} -jar "$1/quarkus-run.jar" > "$work/app-$2.log" 2>&1 &
   pids+=($!)
-  until curl -sf "http://127.0.0.1:$3/q/health/ready" >/dev/null; do sleep 0.1; done
+  wait_ready "$3" "$!" || { cat "$work/app-$2.log"; exit 1; }
 }
 start "$before_app" 18443 19000 "$work/config.yaml"
 start "$after_app" 18444 19001 "$work/config-after.yaml"
@@ -75,7 +72,6 @@ for port in 18443 18444; do   # caches and JIT warm on both sides
   done
 done
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 echo "warm path, before ($BEFORE) against after (${AFTER:-work tree}): $(nproc) cores, load $(cut -d' ' -f1 /proc/loadavg) at start, $(date -u +%Y-%m-%d)"
 echo "after's extra configuration: ${AFTER_RULES_CONFIG:-none}; REAL_HISTORIES=${REAL_HISTORIES:-0}"
 echo "runs=$RUNS duration=${DURATION}s, alternating; saturation with $CONNECTIONS connections, latency at $RATE req/s (wrk on the same cores)"

@@ -21,6 +21,7 @@
 # Needs: JDK 17, Maven, Go (apt-get install golang-1.19 docker-registry).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RUNS=${RUNS:-3}
 RATE=${RATE:-200}
 N=${N:-1000}
@@ -35,25 +36,12 @@ JAVA=${JAVA:-java}   # the runtime imagegate runs on (a JDK 25 for its AOT cache
 if [ -z "${SKIP_PACKAGE:-}" ]; then
   mvn -q -B package -DskipTests
 fi
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+bench_classpath
 GOCACHE=${GOCACHE:-$PWD/target/go-cache} "$GO" build -o target/first-requests-client bench/first-requests/client.go
 
 work=$(mktemp -d)
-cleanup() {
-  [ -n "${IG_PID:-}" ] && kill "$IG_PID" 2>/dev/null || true
-  [ -n "${REG_PID:-}" ] && kill "$REG_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# The real distribution registry, with the benchmark's images, standing in for Docker Hub.
-mkfifo "$work/registry.in"
-java -cp "target/test-classes:target/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
-  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
-REG_PID=$!
-exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
-for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+trap bench_cleanup EXIT
+start_bench_registry "$work"
 [ -z "${CONFIG:-}" ] || printf '%s\n' "$CONFIG" >> "$work/config.yaml"
 
 url="https://127.0.0.1:$PORT/validate?timeout=10s"
@@ -61,9 +49,8 @@ client() { target/first-requests-client -url "$url" -body "$BODY" -rate "$RATE" 
 # p50 p99 max of a file of latencies (ms), nearest-rank percentiles
 stats() { sort -n "$1" | awk '{a[NR]=$1} END {printf "%.2f %.2f %.2f", a[int(NR*0.50+0.5)], a[int(NR*0.99+0.5)], a[NR]}'; }
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }   # user + system time of a process
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
 
-echo "imagegate first requests: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "imagegate first requests: $(machine), $(date -u +%Y-%m-%dT%H:%MZ), load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "java: $("$JAVA" -version 2>&1 | head -1); JAVA_OPTS=${JAVA_OPTS:-none}; jar $JAR; configuration added: ${CONFIG:-none}"
 echo "client: Go net/http, ${HTTP1:+HTTP/1.1}${HTTP1:-HTTP/2}, $RATE req/s, body $BODY; first $N after ready, warm $N after ${WARM}s"
 printf '%-4s %8s | %-26s | %-26s | %s\n' run ready_ms "first $N: p50 p99 max" "warm $N: p50 p99 max" "first p99 / warm p99 | server CPU time, footprint"

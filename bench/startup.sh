@@ -6,6 +6,7 @@
 #   bench/startup.sh            # packages first; SKIP_PACKAGE=1 to reuse target/quarkus-app
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RUNS=${RUNS:-5}
 PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
@@ -15,9 +16,9 @@ for _ in $(seq 1 "$RUNS"); do
   start=$(date +%s%N)
   QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT java -jar target/quarkus-app/quarkus-run.jar >/dev/null 2>&1 &
   pid=$!
-  until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.02; done
+  wait_ready "$MPORT" "$pid"
   echo $(( ($(date +%s%N) - start) / 1000000 )) | tee -a "$out"
   kill "$pid"; wait "$pid" 2>/dev/null || true
 done
-echo "ready after start, median of $RUNS: $(sort -n "$out" | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}') ms"
+echo "ready after start, median of $RUNS: $(median < "$out") ms"
 rm -f "$out"

@@ -21,6 +21,7 @@
 # apiserver speaks to webhooks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 RUNS=${RUNS:-3}
 DURATION=${DURATION:-10}
 RATES=${RATES:-"250 1000 2000"}
@@ -30,31 +31,18 @@ PORT=${PORT:-18443}
 MPORT=${MPORT:-19000}
 
 mvn -q -B package -DskipTests -Pbench
-mvn -q -B dependency:build-classpath -Dmdep.outputFile=target/bench.classpath -Dmdep.includeScope=test >/dev/null
+bench_classpath
 
 work=$(mktemp -d)
-cleanup() {
-  [ -n "${IG_PID:-}" ] && kill "$IG_PID" 2>/dev/null || true
-  [ -n "${REG_PID:-}" ] && kill "$REG_PID" 2>/dev/null || true
-  wait 2>/dev/null || true
-}
-trap cleanup EXIT
-
-# The real distribution registry, with the benchmark's images, standing in for Docker Hub.
-mkfifo "$work/registry.in"
-java -cp "target/bench/test-classes:target/bench/classes:$(cat target/bench.classpath)" dev.imagegate.bench.BenchRegistry \
-  "$work/config.yaml" < "$work/registry.in" > "$work/registry.out" 2>&1 &
-REG_PID=$!
-exec 3>"$work/registry.in"   # held open: the registry runs until this script exits
-for _ in $(seq 1 300); do grep -q READY "$work/registry.out" 2>/dev/null && break; sleep 0.1; done
-grep -q READY "$work/registry.out" || { cat "$work/registry.out"; exit 1; }
+trap bench_cleanup EXIT
+start_bench_registry "$work" target/bench
 [ -z "${RULES_CONFIG:-}" ] || cat "$RULES_CONFIG" >> "$work/config.yaml"
 
 start=$(date +%s%N)
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
   java ${JAVA_OPTS:-} ${JFR:+-XX:StartFlightRecording=settings=profile,filename=$JFR} -jar target/bench/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
 IG_PID=$!
-until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do sleep 0.05; done
+wait_ready "$MPORT" "$IG_PID" || { cat "$work/imagegate.log"; exit 1; }
 ready_ms=$(( ($(date +%s%N) - start) / 1000000 ))
 
 url="https://127.0.0.1:$PORT/validate?timeout=10s"
@@ -69,9 +57,7 @@ for body in "${bodies[@]}"; do   # warm the caches (and the JIT) before measurin
 done
 wrk -t1 -c"$CONNECTIONS" -d5s "https://127.0.0.1:$PORT/healthz" >/dev/null
 
-median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-
-echo "imagegate warm path: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(free -g | awk '/Mem:/ {print $2}') GiB, $(date -u +%Y-%m-%d)"
+echo "imagegate warm path: $(machine), $(date -u +%Y-%m-%d)"
 echo "ready after start: ${ready_ms} ms (process start to /q/health/ready, measured by this script)"
 echo "runs=$RUNS duration=${DURATION}s connections=$CONNECTIONS (load generator on the same 2 cores) JAVA_OPTS=${JAVA_OPTS:-none} RULES_CONFIG=${RULES_CONFIG:-none} REAL_HISTORIES=${REAL_HISTORIES:-0}"
 for body in "${bodies[@]}"; do   # what is measured: each review's answer

@@ -113,7 +113,7 @@ key: {{ $cert.Key | b64enc }}
 
 {{/* Whether the pod talks to the Kubernetes API at all (then, and only then, a token is mounted). */}}
 {{- define "imagegate.needsApi" -}}
-{{- if or .Values.namespaceModes.enabled .Values.events.enabled .Values.registries.usePullSecrets .Values.audit.enabled -}}
+{{- if or .Values.namespaceModes.enabled .Values.events.enabled .Values.registries.usePullSecrets .Values.audit.enabled .Values.cache.prewarm -}}
 true
 {{- end -}}
 {{- end -}}

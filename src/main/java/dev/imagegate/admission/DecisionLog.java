@@ -16,9 +16,10 @@ import org.jboss.logging.Logger;
 
 /**
  * One JSON line per decision on the {@code imagegate.decision} category. Findings carry rule,
- * container, image and message only: messages never hold secret values. Violations an exception
- * let through are listed apart ({@code excepted}, with the exception's name and reason), and so
- * are the warnings about exceptions ({@code notices}).
+ * container, image and message (and, for an image that could not be read, the registry failure's
+ * reason, as in the registry metrics' {@code reason} label) only: messages never hold secret values.
+ * Violations an exception let through are listed apart ({@code excepted}, with the exception's name
+ * and reason), and so are the warnings about exceptions ({@code notices}).
  */
 @ApplicationScoped
 public class DecisionLog {
@@ -100,6 +101,9 @@ public class DecisionLog {
         json.writeStringField("container", f.container());
         json.writeStringField("image", f.image());
         json.writeStringField("message", f.message());
+        if (f.reason() != null) {
+          json.writeStringField("reason", f.reason().label());
+        }
         json.writeEndObject();
       }
       json.writeEndArray();

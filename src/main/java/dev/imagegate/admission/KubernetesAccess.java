@@ -2,6 +2,12 @@ package dev.imagegate.admission;
 
 import dev.imagegate.text.ExternalText;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.vertx.VertxHttpClientFactory;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.file.FileSystemOptions;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import java.net.InetAddress;
@@ -22,6 +28,8 @@ public class KubernetesAccess {
   static final Path SERVICE_ACCOUNT_TOKEN = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/token");
 
   private final Instance<KubernetesClient> clients;
+  private Vertx backgroundVertx;
+  private KubernetesClient background;
 
   public KubernetesAccess(Instance<KubernetesClient> clients) {
     this.clients = clients;
@@ -40,6 +48,33 @@ public class KubernetesAccess {
   /** The client (created on first use, from the in-cluster service account or a kubeconfig). */
   public KubernetesClient client() {
     return clients.get();
+  }
+
+  /**
+   * A client for the bulk background work (the audit's informers and leader election, cache
+   * pre-warming), configured as {@link #client()}, whose responses are read and unmarshalled on the
+   * one event-loop thread of a Vert.x instance of its own. Quarkus' client shares the event loops
+   * that serve {@code /validate}: a page of 500 pods unmarshalled there, or a trimmed store filled
+   * from it, would hold up the admissions queued on that loop.
+   */
+  public synchronized KubernetesClient backgroundClient() {
+    if (background == null) {
+      KubernetesClient main = client();
+      backgroundVertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1).setInternalBlockingPoolSize(1)
+          .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)));
+      background = new KubernetesClientBuilder().withConfig(main.getConfiguration())
+          .withHttpClientFactory(new VertxHttpClientFactory(backgroundVertx)).build();
+    }
+    return background;
+  }
+
+  @PreDestroy
+  synchronized void close() {
+    if (background != null) {
+      background.close();
+      backgroundVertx.close();
+      background = null;
+    }
   }
 
   /** imagegate's own namespace: {@code POD_NAMESPACE}, else the client's namespace, else {@code default}. */

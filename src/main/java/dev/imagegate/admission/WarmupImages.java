@@ -1,5 +1,6 @@
 package dev.imagegate.admission;
 
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.policy.ImageSource;
@@ -16,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * in its env, a non-root one with one, and a two-platform index.
  */
 final class WarmupImages implements ImageSource {
-  private static final String DIGEST = "sha256:" + "0".repeat(64);
+  private static final Digest DIGEST = Digest.parse("sha256:" + "0".repeat(64));
   private static final List<String> HISTORY = List.of("/bin/sh -c #(nop) ADD file:0 in / ", "/bin/sh -c #(nop)  CMD [\"sh\"]");
   private static final List<String> HEALTHCHECK = List.of("CMD", "/app", "health");
 
@@ -42,6 +43,6 @@ final class WarmupImages implements ImageSource {
   }
 
   private static ImageFacts facts(String platform, String user, List<String> healthcheck, List<String> env) {
-    return new ImageFacts(platform, DIGEST, user, healthcheck, env, HISTORY);
+    return new ImageFacts(platform, DIGEST.toString(), user, healthcheck, env, HISTORY);
   }
 }

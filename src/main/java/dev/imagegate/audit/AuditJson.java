@@ -14,9 +14,19 @@ final class AuditJson {
 
   /** @param namespace only this namespace, or null for all */
   static Map<String, Object> of(Auditor.Status status, String namespace) {
+    return of(status, null, namespace);
+  }
+
+  /**
+   * @param fromApi on a replica without the lease: the holder's PolicyReports as read from the API
+   *     (null: not read); shown when they could be read, marked as such
+   * @param namespace only this namespace, or null for all
+   */
+  static Map<String, Object> of(Auditor.Status status, ReportsFromApi.Read fromApi, String namespace) {
     Map<String, Object> body = new LinkedHashMap<>();
     AuditReport report = status.report();
     body.put("enabled", true);
+    boolean readBack = !status.leading() && fromApi != null && fromApi.report() != null;
     if (!status.leading()) {
       // only the lease holder audits: say who does, never an empty report as if the cluster were clean
       body.put("state", "standby");
@@ -24,7 +34,14 @@ final class AuditJson {
       body.put("message", status.holder() == null
           ? "no replica holds the audit lease yet; the holder audits and writes the PolicyReports"
           : "this replica does not hold the audit lease: " + status.holder() + " audits; its results are in the "
-              + "PolicyReports (kubectl get policyreports -A) and in GET /audit on that replica");
+              + "PolicyReports (kubectl get policyreports -A) and in GET /audit on that replica"
+              + (readBack ? "; below: those PolicyReports as read from the API" : ""));
+      if (readBack) {
+        body.put("source", "api");
+        body.put("auditedAt", fromApi.auditedAt() == null ? null : fromApi.auditedAt().toString());
+      } else if (fromApi != null && fromApi.error() != null) {
+        body.put("apiError", fromApi.error());
+      }
     } else {
       body.put("state", status.running() ? "running" : report == null ? (status.lastError() == null ? "pending" : "failed") : "complete");
     }
@@ -41,6 +58,11 @@ final class AuditJson {
       reports.put("detail", status.reports().detail());
     }
     body.put("policyReports", reports);
+    if (readBack) {
+      body.put("notes", fromApi.report().notes());
+      results(body, fromApi.report(), namespace);
+      return body;
+    }
     if (report == null || !status.leading()) {
       return body;
     }
@@ -48,6 +70,12 @@ final class AuditJson {
     body.put("finishedAt", report.finished().toString());
     body.put("durationSeconds", report.duration().toMillis() / 1000.0);
     body.put("notes", report.notes());
+    results(body, report, namespace);
+    return body;
+  }
+
+  /** Summary, rules and namespaces of {@code report}, of one namespace when {@code namespace} is set. */
+  private static void results(Map<String, Object> body, AuditReport report, String namespace) {
     Map<String, NamespaceAudit> namespaces = report.namespaces();
     if (namespace != null) {
       namespaces = namespaces.containsKey(namespace) ? Map.of(namespace, namespaces.get(namespace)) : Map.of();
@@ -62,7 +90,6 @@ final class AuditJson {
       byNamespace.put(audit.namespace(), namespace(audit));
     }
     body.put("namespaces", byNamespace);
-    return body;
   }
 
   private static Map<String, Object> summary(long workloads, long wouldDeny, long deniedNow, Map<String, Integer> results) {

@@ -32,7 +32,7 @@ public class AuditRoute {
   private void serve(RoutingContext context) {
     AuditService service = audit.get();
     Map<String, Object> body = service.auditor()
-        .map(auditor -> AuditJson.of(auditor.status(), context.request().getParam("namespace")))
+        .map(auditor -> auditor.json(context.request().getParam("namespace")))
         .orElseGet(() -> service.startError() != null
             ? Map.of("enabled", true, "state", "failed", "lastError", "the audit could not start: " + service.startError())
             : Map.of("enabled", false, "state", "off",

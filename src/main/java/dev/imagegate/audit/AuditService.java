@@ -46,7 +46,7 @@ public class AuditService {
       return;
     }
     try {
-      KubernetesClient client = access.client();
+      KubernetesClient client = access.backgroundClient(); // lists and watches off the event loops that serve /validate
       Auditor started = new Auditor(client, engine, namespaceModes::modeOf,
           namespaceModes::ready, config.audit(),
           KubernetesAccess.podNamespace(client), KubernetesAccess.podName(), meters, expiry::covered);

@@ -81,6 +81,7 @@ public final class Auditor implements AutoCloseable {
   private final AuditLeader leader;
   private final PolicyReportWriter writer;
   private final AuditMetrics metrics;
+  private final ReportsFromApi fromApi;
   private final AtomicReference<AuditReport> latest = new AtomicReference<>();
   /** Key → the latest result of each judged workload; the audit thread's alone. */
   private final Map<String, WorkloadAudit> audits = new HashMap<>();
@@ -138,6 +139,7 @@ public final class Auditor implements AutoCloseable {
     });
     this.executor.setRemoveOnCancelPolicy(true);
     this.writer = new PolicyReportWriter(client);
+    this.fromApi = new ReportsFromApi(client, engine, namespaceModes);
     this.metrics = new AuditMetrics(meters);
     this.leader = new AuditLeader(client, leaseNamespace, settings.leaseName(), identity, timing, executor, this::onLeading,
         this::onLost);
@@ -200,6 +202,17 @@ public final class Auditor implements AutoCloseable {
   public Status status() {
     return new Status(latest.get(), running, lastError, lastWrite, leader.leading(), leader.holder(), leader.identity(),
         settings.interval());
+  }
+
+  /**
+   * The body of {@code GET /audit}: the latest audit on the lease holder; elsewhere the holder's
+   * PolicyReports as read from the API (or, when they cannot be read, who holds the lease).
+   *
+   * @param namespace only this namespace, or null for all
+   */
+  public Map<String, Object> json(String namespace) {
+    Status status = status();
+    return AuditJson.of(status, status.leading() ? null : fromApi.read(namespace), namespace);
   }
 
   public AuditReport latest() {

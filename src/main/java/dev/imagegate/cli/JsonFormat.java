@@ -117,6 +117,9 @@ final class JsonFormat {
     json.writeStringField("rule", f.ruleId());
     json.writeStringField("mode", f.mode().id());
     json.writeStringField("message", f.message());
+    if (f.reason() != null) {
+      json.writeStringField("reason", f.reason().label());
+    }
     json.writeNumberField("line", result.lineOf(f.container()));
   }
 }

@@ -13,10 +13,15 @@ import java.time.Duration;
  *     {@code 0s} remembers nothing
  * @param staleIfError how old the last confirmed facts of an image (its tag's digest, a pod's access
  *     to it) may be to judge it on them when the registry cannot be reached; {@code 0s} never does
+ * @param prewarm before reporting ready, read the images the cluster's pods run, most used first
+ *     (one paged list of pods); unset: on when imagegate runs in a cluster, off elsewhere
+ * @param prewarmBudget the most time {@code prewarm} may hold readiness back; default 20s
  */
-public record CacheSettings(Long maxImages, Long maxTags, Duration tagTtl, Duration errorTtl, Duration staleIfError) {
+public record CacheSettings(Long maxImages, Long maxTags, Duration tagTtl, Duration errorTtl, Duration staleIfError,
+    Boolean prewarm, Duration prewarmBudget) {
   public static final Duration DEFAULT_ERROR_TTL = Duration.ofSeconds(5);
   public static final Duration DEFAULT_STALE_IF_ERROR = Duration.ofHours(24);
+  public static final Duration DEFAULT_PREWARM_BUDGET = Duration.ofSeconds(20);
 
   @JsonCreator
   public CacheSettings {
@@ -25,12 +30,19 @@ public record CacheSettings(Long maxImages, Long maxTags, Duration tagTtl, Durat
     tagTtl = tagTtl == null ? Duration.ofMinutes(1) : tagTtl;
     errorTtl = errorTtl == null ? DEFAULT_ERROR_TTL : errorTtl;
     staleIfError = staleIfError == null ? DEFAULT_STALE_IF_ERROR : staleIfError;
+    prewarmBudget = prewarmBudget == null ? DEFAULT_PREWARM_BUDGET : prewarmBudget;
     if (maxImages < 0 || maxTags < 0) {
       throw new ConfigException("cache.maxImages and cache.maxTags must not be negative");
     }
     notNegative("cache.tagTtl", tagTtl);
     notNegative("cache.errorTtl", errorTtl);
     notNegative("cache.staleIfError", staleIfError);
+    notNegative("cache.prewarmBudget", prewarmBudget);
+  }
+
+  /** Every key but {@code prewarm} and {@code prewarmBudget}, which take their defaults. */
+  public CacheSettings(Long maxImages, Long maxTags, Duration tagTtl, Duration errorTtl, Duration staleIfError) {
+    this(maxImages, maxTags, tagTtl, errorTtl, staleIfError, null, null);
   }
 
   /** The settings of the first version: the default {@code errorTtl} and {@code staleIfError}. */
@@ -44,19 +56,24 @@ public record CacheSettings(Long maxImages, Long maxTags, Duration tagTtl, Durat
   }
 
   public static CacheSettings defaults() {
-    return new CacheSettings(null, null, null, null, null);
+    return new CacheSettings(null, null, null, null, null, null, null);
   }
 
   public CacheSettings withTagTtl(Duration ttl) {
-    return new CacheSettings(maxImages, maxTags, ttl, errorTtl, staleIfError);
+    return new CacheSettings(maxImages, maxTags, ttl, errorTtl, staleIfError, prewarm, prewarmBudget);
   }
 
   public CacheSettings withErrorTtl(Duration ttl) {
-    return new CacheSettings(maxImages, maxTags, tagTtl, ttl, staleIfError);
+    return new CacheSettings(maxImages, maxTags, tagTtl, ttl, staleIfError, prewarm, prewarmBudget);
   }
 
   public CacheSettings withStaleIfError(Duration bound) {
-    return new CacheSettings(maxImages, maxTags, tagTtl, errorTtl, bound);
+    return new CacheSettings(maxImages, maxTags, tagTtl, errorTtl, bound, prewarm, prewarmBudget);
+  }
+
+  /** With {@code prewarm} set: {@code false} where no cluster is at hand, {@code true} for tests. */
+  public CacheSettings withPrewarm(boolean on, Duration budget) {
+    return new CacheSettings(maxImages, maxTags, tagTtl, errorTtl, staleIfError, on, budget);
   }
 
   private static void notNegative(String key, Duration value) {

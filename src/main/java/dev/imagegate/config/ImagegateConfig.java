@@ -95,11 +95,12 @@ public record ImagegateConfig(
 
   /**
    * The same settings where no cluster is at hand ({@code imagegate check}): no namespace modes,
-   * Events, audit or pull secrets, no start-up warm-up (no admission will come: it would only take
-   * CPU from the check), and the registry credentials of {@code dockerConfig} (null: none).
+   * Events, audit or pull secrets, no start-up warm-up or cache pre-warming (no admission will
+   * come: they would only take CPU from the check), and the registry credentials of {@code dockerConfig} (null: none).
    */
   public ImagegateConfig awayFromCluster(String dockerConfig) {
-    return new ImagegateConfig(mode, rules, exemptions, registries.withUsePullSecrets(false).withDockerConfig(dockerConfig), cache,
+    return new ImagegateConfig(mode, rules, exemptions, registries.withUsePullSecrets(false).withDockerConfig(dockerConfig),
+        cache.withPrewarm(false, cache.prewarmBudget()),
         new NamespaceModeSettings(false), new EventSettings(false, events.interval()),
         new AuditSettings(false, audit.interval(), audit.concurrency(), audit.leaseName(), audit.namespaceSelector(),
             audit.objectSelector()),

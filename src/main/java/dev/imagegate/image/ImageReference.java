@@ -2,7 +2,7 @@ package dev.imagegate.image;
 
 import dev.imagegate.text.ExternalText;
 import java.util.Locale;
-import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * @param tag the tag as written, or {@code null} when none was written
  * @param digest the digest as written ({@code sha256:...}), or {@code null}
  */
-public record ImageReference(String original, String registry, String repository, String tag, String digest) {
+public record ImageReference(String original, String registry, String repository, String tag, Digest digest) {
 
   /** Docker Hub's canonical domain; familiar names such as {@code user/app} live here. */
   public static final String DOCKER_HUB = "docker.io";
@@ -74,9 +74,7 @@ public record ImageReference(String original, String registry, String repository
   private static final String DOMAIN_AND_PORT = HOST + OPTIONAL_PORT;
   // Go's \w is ASCII [0-9A-Za-z_], as is Java's without UNICODE_CHARACTER_CLASS.
   private static final String TAG = "[\\w][\\w.-]{0,127}";
-  // algorithm:hex with at least 128 bits; [[:xdigit:]] spelled out for Java.
-  private static final String DIGEST =
-      "[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*[:][0-9a-fA-F]{32,}";
+  private static final String DIGEST = Digest.GRAMMAR;
   private static final String NAME = optional(DOMAIN_AND_PORT + "/") + REMOTE_NAME;
 
   // Patterns are used with matches(), which anchors at both ends. (Java's '$' would also match
@@ -94,12 +92,6 @@ public record ImageReference(String original, String registry, String repository
   static final Pattern DIGEST_PATTERN = Pattern.compile(DIGEST);
   /** A bare image ID; upstream refuses it as a name so it is never mistaken for one. */
   static final Pattern IDENTIFIER = Pattern.compile("[a-f0-9]{64}");
-
-  // go-digest: the algorithms a runtime can verify, with their hex lengths. Hex must be lowercase.
-  private static final Map<String, Integer> DIGEST_HEX_LENGTHS =
-      Map.of("sha256", 64, "sha384", 96, "sha512", 128);
-  // go-digest's DigestRegexpAnchored: tells "unsupported algorithm" from "not a digest at all".
-  private static final Pattern GO_DIGEST = Pattern.compile("[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[a-zA-Z0-9=_-]+");
 
   /** Parses {@code reference}; throws {@link InvalidReferenceException} with a reason a person can act on. */
   public static ImageReference parse(String reference) {
@@ -145,7 +137,7 @@ public record ImageReference(String original, String registry, String repository
     }
     String digest = m.group(3);
     if (digest != null) {
-      String problem = digestProblem(digest);
+      String problem = Digest.problem(digest);
       if (problem != null) {
         throw invalid(reference, problem);
       }
@@ -158,7 +150,7 @@ public record ImageReference(String original, String registry, String repository
       throw invalid(reference, "registry host \"" + split[0] + "\" is not a valid host name"
           + " ('_' is not allowed in host names)");
     }
-    return new ImageReference(reference, registry, repository, m.group(2), digest);
+    return new ImageReference(reference, registry, repository, m.group(2), digest == null ? null : Digest.parse(digest));
   }
 
   public boolean hasTag() {
@@ -167,6 +159,11 @@ public record ImageReference(String original, String registry, String repository
 
   public boolean hasDigest() {
     return digest != null;
+  }
+
+  /** What is asked of the registry: the digest when one was written (it wins over the tag), else the tag, {@code latest} when none. */
+  public Qualifier qualifier() {
+    return digest != null ? digest : new Qualifier.Tag(tag != null ? tag : DEFAULT_TAG);
   }
 
   /** Fully qualified form: {@code registry/repository[:tag][@digest]}, with {@code :latest} when neither was written. */
@@ -211,17 +208,10 @@ public record ImageReference(String original, String registry, String repository
 
   /**
    * This reference pinned to {@code digest} (tag kept, {@link #original} kept so messages can
-   * still quote what the pod spec said). The digest is checked like a parsed one.
+   * still quote what the pod spec said).
    */
-  public ImageReference withDigest(String digest) {
-    String problem = digest == null || !DIGEST_PATTERN.matcher(digest).matches()
-        ? "expected algorithm:hex, e.g. sha256:<64 hex characters>"
-        : digestProblem(digest);
-    if (problem != null) {
-      throw new InvalidReferenceException(
-          "cannot pin " + ExternalText.quotedInput(name()) + " to digest " + ExternalText.quotedInput(digest) + ": " + problem);
-    }
-    return new ImageReference(original, registry, repository, tag, digest);
+  public ImageReference withDigest(Digest digest) {
+    return new ImageReference(original, registry, repository, tag, Objects.requireNonNull(digest, "digest"));
   }
 
   // ---- Parsing helpers ----------------------------------------------------------------------
@@ -253,27 +243,6 @@ public record ImageReference(String original, String registry, String repository
       rest = OFFICIAL_PREFIX + rest;
     }
     return new String[] {domain, rest};
-  }
-
-  /** go-digest Digest.Validate for a string the DIGEST grammar already accepted; null when valid. */
-  private static String digestProblem(String digest) {
-    int colon = digest.indexOf(':');
-    String algorithm = digest.substring(0, colon);
-    String hex = digest.substring(colon + 1);
-    Integer length = DIGEST_HEX_LENGTHS.get(algorithm);
-    if (length == null) {
-      // go-digest: a well-formed but unknown algorithm is "unsupported", anything else "invalid".
-      return GO_DIGEST.matcher(digest).matches()
-          ? "unsupported digest algorithm \"" + algorithm + "\" (use sha256, sha384 or sha512)"
-          : "invalid digest: algorithm \"" + algorithm + "\" is not sha256, sha384 or sha512";
-    }
-    if (hex.length() != length) {
-      return "invalid digest: " + algorithm + " needs " + length + " hex characters, found " + hex.length();
-    }
-    if (!isLowercase(hex)) {
-      return "invalid digest: hex must use lowercase a-f";
-    }
-    return null;
   }
 
   /**

@@ -3,10 +3,12 @@ package dev.imagegate.policy;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
+import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
+import dev.imagegate.rules.PodPlatforms;
 import dev.imagegate.rules.Rule;
 import io.quarkus.arc.All;
 import io.quarkus.runtime.Startup;
@@ -210,6 +212,19 @@ public class PolicyEngine {
       judgements.add(new Judgement(verdict, runs.outcomes(statuses, !judged.findings().isEmpty()), statuses));
     }
     return judgements;
+  }
+
+  /**
+   * Reads an image into the resolver's caches as the admission of a pod with this pull context and
+   * no placement constraint would read it (the same credentials, the same children of an index), so
+   * that admission finds it there. Null when no admission would read it: its namespace or the image
+   * is exempt.
+   */
+  public CompletableFuture<ResolvedImage> prefetch(ImageReference reference, PullContext pod, Deadline deadline) {
+    if (namespaceExempt(pod.namespace()) || exemptImages.matches(reference.original(), reference)) {
+      return null;
+    }
+    return images.resolve(reference, pod, deadline, platforms.filter(PodPlatforms.ANY));
   }
 
   /** The containers not exempt by {@code exemptions.images}. */

@@ -13,10 +13,15 @@ import java.util.concurrent.CompletableFuture;
 
 /** In production the engine reads images from their registries, through the resolver's caches. */
 @ApplicationScoped
-class RegistryImageSource {
+public class RegistryImageSource {
   @Produces
   @Singleton
   ImageSource imageSource(ImageResolver resolver) {
+    return over(resolver);
+  }
+
+  /** The resolver as the engine's source of images (the engine's callers outside CDI: tests, benchmarks). */
+  public static ImageSource over(ImageResolver resolver) {
     return new ImageSource() {
       @Override
       public CompletableFuture<ResolvedImage> resolve(ImageReference reference) {

@@ -4,6 +4,8 @@ import dev.imagegate.config.ExceptionEntry;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.Mode;
 import dev.imagegate.image.ImageFacts;
+import dev.imagegate.registry.ErrorReason;
+import dev.imagegate.registry.ImageFetchException;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.Rule;
@@ -24,6 +26,9 @@ import java.util.concurrent.CompletionException;
 final class RuleRuns {
   /** What the runs on one container found and concluded; {@code excepted}: the violations exceptions let through. */
   record Result(List<Finding> findings, List<RuleStatus> statuses, List<Excepted> excepted) {}
+
+  /** Why a container's image gives nothing to judge: the finding's message, and the read's failure reason if it failed. */
+  private record Unavailable(String message, ErrorReason reason) {}
 
   private final List<RuleInForce> rules;
   private final Modes modes;
@@ -75,23 +80,24 @@ final class RuleRuns {
       return new Result(findings, statuses, excepted);
     }
     List<ImageFacts> judged = null;
-    String unavailable = null;
+    Unavailable unavailable = null;
     if (read != null) {
       if (!read.isDone()) {
-        unavailable = container.reference().normalized() + ": " + late;
+        unavailable = new Unavailable(container.reference().normalized() + ": " + late, ErrorReason.TIMEOUT);
       } else if (read.isCompletedExceptionally()) {
-        unavailable = failureReason(read);
+        unavailable = failure(read);
       } else {
         PlatformChoice.Choice<ImageFacts> choice = choose(container, read.join());
         if (choice.problem() != null) {
-          unavailable = container.reference().normalized() + ": " + choice.problem();
+          unavailable = new Unavailable(container.reference().normalized() + ": " + choice.problem(), null);
         } else {
           judged = choice.judged();
         }
       }
     }
     if (unavailable != null) {
-      findings.add(finding(container, PolicyEngine.IMAGE_UNAVAILABLE, unavailable, modes.imageUnavailable(namespaceMode)));
+      findings.add(new Finding(container.name(), container.image(), PolicyEngine.IMAGE_UNAVAILABLE, unavailable.message(),
+          modes.imageUnavailable(namespaceMode), unavailable.reason()));
     }
     for (RuleInForce configured : rules) {
       Rule rule = configured.rule();
@@ -105,7 +111,7 @@ final class RuleRuns {
       } else if (judged != null) {
         messages = acrossPlatforms(rule, container, judged);
       } else {
-        statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable));
+        statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable == null ? null : unavailable.message()));
         continue;
       }
       Mode mode = modes.rule(rule.id(), namespaceMode);
@@ -207,13 +213,15 @@ final class RuleRuns {
     return facts.platform();
   }
 
-  private static String failureReason(CompletableFuture<ResolvedImage> read) {
+  /** A failed read: its failure's message, and its reason when the registry client gave one. */
+  private static Unavailable failure(CompletableFuture<ResolvedImage> read) {
     try {
       read.join();
-      return "unknown failure";
+      return new Unavailable("unknown failure", null);
     } catch (CompletionException | CancellationException e) {
       Throwable cause = e.getCause() == null ? e : e.getCause();
-      return cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      String message = cause.getMessage() == null ? cause.getClass().getSimpleName() : cause.getMessage();
+      return new Unavailable(message, cause instanceof ImageFetchException failed ? failed.reason() : null);
     }
   }
 

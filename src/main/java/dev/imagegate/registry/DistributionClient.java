@@ -1,5 +1,7 @@
 package dev.imagegate.registry;
 
+import dev.imagegate.image.Digest;
+import dev.imagegate.image.Qualifier;
 import java.io.IOException;
 
 /**
@@ -31,7 +33,7 @@ final class DistributionClient {
   }
 
   /** {@code GET /v2/<repo>/manifests/<reference>}: the manifest bytes (at most 4 MiB). */
-  RegistryHttp.Response getManifest(FetchContext ctx, String reference) throws IOException, ImageFetchException {
+  RegistryHttp.Response getManifest(FetchContext ctx, Qualifier reference) throws IOException, ImageFetchException {
     return send(ctx, "GET", "/manifests/" + reference, MANIFEST_ACCEPT, RegistryHttp.MAX_MANIFEST_BYTES);
   }
 
@@ -39,13 +41,13 @@ final class DistributionClient {
    * {@code HEAD /v2/<repo>/manifests/<reference>}: the manifest's digest from
    * {@code Docker-Content-Digest} without its body (and without counting as a Docker Hub pull).
    */
-  RegistryHttp.Response headManifest(FetchContext ctx, String reference) throws IOException, ImageFetchException {
+  RegistryHttp.Response headManifest(FetchContext ctx, Qualifier reference) throws IOException, ImageFetchException {
     // No body comes with a HEAD, but its Content-Length is the manifest's: the limit must allow it.
     return send(ctx, "HEAD", "/manifests/" + reference, MANIFEST_ACCEPT, RegistryHttp.MAX_MANIFEST_BYTES);
   }
 
   /** {@code GET /v2/<repo>/blobs/<digest>} of an image config (at most {@link RegistryHttp#MAX_CONFIG_BYTES}). */
-  RegistryHttp.Response getBlob(FetchContext ctx, String digest) throws IOException, ImageFetchException {
+  RegistryHttp.Response getBlob(FetchContext ctx, Digest digest) throws IOException, ImageFetchException {
     return send(ctx, "GET", "/blobs/" + digest, "*/*", RegistryHttp.MAX_CONFIG_BYTES);
   }
 

@@ -1,5 +1,6 @@
 package dev.imagegate.registry;
 
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import java.util.List;
 
@@ -13,16 +14,16 @@ import java.util.List;
  * @param single the facts of a single-platform image; null for an index
  * @param children an index's linux and windows children ({@link PlatformSelector}); empty for an image
  */
-record FetchedImage(String manifestDigest, ImageFacts single, List<IndexEntry> children) {
+record FetchedImage(Digest manifestDigest, ImageFacts single, List<IndexEntry> children) {
   FetchedImage {
     children = List.copyOf(children);
   }
 
-  static FetchedImage image(String manifestDigest, ImageFacts facts) {
+  static FetchedImage image(Digest manifestDigest, ImageFacts facts) {
     return new FetchedImage(manifestDigest, facts, List.of());
   }
 
-  static FetchedImage index(String manifestDigest, List<IndexEntry> children) {
+  static FetchedImage index(Digest manifestDigest, List<IndexEntry> children) {
     return new FetchedImage(manifestDigest, null, children);
   }
 

@@ -4,8 +4,10 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagegate.config.CacheSettings;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.image.Qualifier;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -40,7 +42,10 @@ import java.util.List;
  * (the system's, or a test's).
  */
 final class ImageCache {
-  /** A tag of a repository in a registry, as resolved by one principal. */
+  /**
+   * A tag of a repository in a registry, as resolved by one principal. The tag's name, not its
+   * {@link Qualifier.Tag}: one object less for each of up to {@code cache.maxTags} entries.
+   */
   record TagKey(String registry, String repository, String tag, String principal) {}
 
   /** A repository of a registry, as reached by one principal. */
@@ -52,14 +57,14 @@ final class ImageCache {
    */
   static final class TagEntry {
     final TagKey key;
-    final String digest;
+    final Digest digest;
     final long resolvedAtNanos;
     /** Whom the registry let in: the background refresh asks as the same principal. */
     final Principal principal;
     private volatile boolean used;
     private volatile FailedRecheck failure;
 
-    TagEntry(TagKey key, String digest, long resolvedAtNanos, Principal principal) {
+    TagEntry(TagKey key, Digest digest, long resolvedAtNanos, Principal principal) {
       this.key = key;
       this.digest = digest;
       this.resolvedAtNanos = resolvedAtNanos;
@@ -109,18 +114,18 @@ final class ImageCache {
    * @param stale facts to fall back on when the registry cannot be asked, or null
    * @param reader with a hit: the principal the registry let in (an index's children are read as it)
    */
-  record Lookup(FetchedImage hit, String qualifier, boolean headFirst, Stale stale, Principal reader) {
+  record Lookup(FetchedImage hit, Qualifier qualifier, boolean headFirst, Stale stale, Principal reader) {
     static Lookup hit(FetchedImage image, Principal reader) {
       return new Lookup(image, null, false, null, reader);
     }
 
-    static Lookup fetch(String qualifier, boolean headFirst, Stale stale) {
+    static Lookup fetch(Qualifier qualifier, boolean headFirst, Stale stale) {
       return new Lookup(null, qualifier, headFirst, stale, null);
     }
   }
 
-  private final Cache<String, FetchedImage> images;
-  private final Cache<String, ImageFacts> children;
+  private final Cache<Digest, FetchedImage> images;
+  private final Cache<Digest, ImageFacts> children;
   private final Cache<TagKey, TagEntry> tags;
   /** When the registry last let the principal in. */
   private final Cache<AccessKey, Long> access;
@@ -168,8 +173,8 @@ final class ImageCache {
     String registry = RegistryEndpoints.normalize(ref.registry());
     List<Principal> principals = withAnonymous(candidates);
     long now = ticker.read();
-    String digest = ref.digest();
-    if (digest != null) {
+    Qualifier qualifier = ref.qualifier();
+    if (qualifier instanceof Digest digest) {
       FetchedImage image = counted ? facts(digest) : images.getIfPresent(digest);
       if (image == null) {
         return Lookup.fetch(digest, false, null);
@@ -194,7 +199,7 @@ final class ImageCache {
           ? new Stale(image, Duration.ofNanos(now - newest), null, null, newestReader) : null;
       return Lookup.fetch(digest, true, stale);
     }
-    String tag = ImageNames.qualifier(ref);
+    String tag = ((Qualifier.Tag) qualifier).name();
     TagEntry stale = null;
     for (Principal principal : principals) {
       TagEntry entry = tags.getIfPresent(new TagKey(registry, ref.repository(), tag, principal.id()));
@@ -214,7 +219,7 @@ final class ImageCache {
     if (counted) {
       metrics.cache(RegistryMetrics.TAG_CACHE, false);
     }
-    return Lookup.fetch(tag, stale != null, stale == null ? null : staleFacts(stale, now));
+    return Lookup.fetch(qualifier, stale != null, stale == null ? null : staleFacts(stale, now));
   }
 
   /** The tag's last resolution as stale facts, if within {@code staleIfError} and its facts are still cached. */
@@ -240,23 +245,23 @@ final class ImageCache {
   }
 
   /** What is cached for a manifest digest, or null; counted as an image-cache request. */
-  FetchedImage facts(String digest) {
+  FetchedImage facts(Digest digest) {
     FetchedImage image = images.getIfPresent(digest);
     metrics.cache(RegistryMetrics.IMAGE_CACHE, image != null);
     return image;
   }
 
   /** What is cached for a manifest digest, or null; not counted (background work). */
-  FetchedImage peek(String digest) {
+  FetchedImage peek(Digest digest) {
     return images.getIfPresent(digest);
   }
 
   /** The facts of an index child, by its manifest digest, or null. */
-  ImageFacts child(String digest) {
+  ImageFacts child(Digest digest) {
     return children.getIfPresent(digest);
   }
 
-  void storeChild(String digest, ImageFacts facts) {
+  void storeChild(Digest digest, ImageFacts facts) {
     children.put(digest, facts);
   }
 
@@ -270,10 +275,10 @@ final class ImageCache {
     long now = ticker.read();
     images.put(image.manifestDigest(), image);
     access.put(new AccessKey(registry, ref.repository(), principal.id()), now);
-    if (ref.digest() != null) {
+    if (!(ref.qualifier() instanceof Qualifier.Tag tag)) {
       return null;
     }
-    TagKey key = new TagKey(registry, ref.repository(), ImageNames.qualifier(ref), principal.id());
+    TagKey key = new TagKey(registry, ref.repository(), tag.name(), principal.id());
     TagEntry entry = new TagEntry(key, image.manifestDigest(), now, principal);
     tags.put(key, entry);
     return entry;

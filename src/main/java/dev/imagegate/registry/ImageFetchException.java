@@ -43,7 +43,7 @@ public final class ImageFetchException extends Exception {
     return detail;
   }
 
-  /** This failure naming {@code image} (as {@link ImageNames#display} writes it); itself when it names one already. */
+  /** This failure naming {@code image} (as {@link dev.imagegate.image.ImageReference#normalized} writes it); itself when it names one already. */
   ImageFetchException forImage(String displayName) {
     return image != null ? this : new ImageFetchException(reason, detail, displayName);
   }

@@ -1,9 +1,11 @@
 package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.image.Qualifier;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -35,8 +37,8 @@ final class ImageFetcher {
    * @param headFirst ask for the digest with a {@code HEAD} first, and stop there if its facts are known
    * @param known what is already known for a manifest digest (null if nothing)
    */
-  Result fetch(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, String qualifier, boolean headFirst,
-      Deadline deadline, Function<String, FetchedImage> known) throws IOException, ImageFetchException {
+  Result fetch(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, Qualifier qualifier, boolean headFirst,
+      Deadline deadline, Function<Digest, FetchedImage> known) throws IOException, ImageFetchException {
     RetryBudget retries = new RetryBudget(maxRetries);
     ImageFetchException refused = null;
     for (Principal principal : candidates) {
@@ -58,7 +60,7 @@ final class ImageFetcher {
       throws IOException, ImageFetchException {
     FetchContext ctx = new FetchContext(ref.registry(), endpoint, ref.repository(), reader, deadline, new RetryBudget(maxRetries));
     RegistryHttp.Response response = manifest(ctx, entry.digest());
-    if (!Manifests.matches(entry.digest(), response.body())) {
+    if (!entry.digest().matches(response.body())) {
       throw new ImageFetchException(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + entry.digest());
     }
     Manifests.Parsed parsed = Manifests.parse(response.body(), response.header("Content-Type"));
@@ -68,14 +70,14 @@ final class ImageFetcher {
     return facts(ctx, image, entry);
   }
 
-  private FetchedImage fetchAs(FetchContext ctx, String qualifier, boolean headFirst, Function<String, FetchedImage> known)
+  private FetchedImage fetchAs(FetchContext ctx, Qualifier qualifier, boolean headFirst, Function<Digest, FetchedImage> known)
       throws IOException, ImageFetchException {
-    String ask = qualifier;
+    Qualifier ask = qualifier;
     if (headFirst) {
       RegistryHttp.Response head = client.headManifest(ctx, qualifier);
       if (success(head.status())) {
-        String digest = Manifests.isDigest(qualifier) ? qualifier : head.header("Docker-Content-Digest");
-        if (Manifests.isDigest(digest)) {
+        Digest digest = qualifier instanceof Digest pinned ? pinned : Digest.tryParse(head.header("Docker-Content-Digest")).orElse(null);
+        if (digest != null) {
           FetchedImage cached = known.apply(digest);
           if (cached != null) {
             return cached;
@@ -88,14 +90,14 @@ final class ImageFetcher {
     }
     RegistryHttp.Response top = manifest(ctx, ask);
     byte[] body = top.body();
-    String digest;
-    if (Manifests.isDigest(ask)) {
-      if (!Manifests.matches(ask, body)) {
-        throw new ImageFetchException(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + ask);
+    Digest digest;
+    if (ask instanceof Digest pinned) {
+      if (!pinned.matches(body)) {
+        throw new ImageFetchException(ErrorReason.INVALID, "the registry answered with a manifest whose digest is not " + pinned);
       }
-      digest = ask;
+      digest = pinned;
     } else {
-      digest = Manifests.sha256(body);
+      digest = Digest.sha256(body);
     }
     FetchedImage cached = known.apply(digest);
     if (cached != null) {
@@ -108,7 +110,7 @@ final class ImageFetcher {
     return FetchedImage.index(digest, PlatformSelector.select(((Manifests.Index) parsed).entries()));
   }
 
-  private RegistryHttp.Response manifest(FetchContext ctx, String reference) throws IOException, ImageFetchException {
+  private RegistryHttp.Response manifest(FetchContext ctx, Qualifier reference) throws IOException, ImageFetchException {
     RegistryHttp.Response response;
     try {
       response = client.getManifest(ctx, reference);
@@ -123,7 +125,7 @@ final class ImageFetcher {
 
   /** The facts of {@code image}'s config, with the size of its layers. */
   private ImageFacts facts(FetchContext ctx, Manifests.Image image, IndexEntry entry) throws IOException, ImageFetchException {
-    String configDigest = image.configDigest();
+    Digest configDigest = image.configDigest();
     RegistryHttp.Response response;
     try {
       response = client.getBlob(ctx, configDigest);
@@ -134,7 +136,7 @@ final class ImageFetcher {
       throw problem(response);
     }
     byte[] config = response.body();
-    if (!Manifests.matches(configDigest, config)) {
+    if (!configDigest.matches(config)) {
       throw new ImageFetchException(ErrorReason.INVALID, "the registry sent a config blob whose digest does not match " + configDigest);
     }
     JsonNode root;
@@ -143,7 +145,7 @@ final class ImageFetcher {
     } catch (IOException e) {
       throw new ImageFetchException(ErrorReason.INVALID, "invalid image config " + configDigest + ": not a JSON object");
     }
-    return ImageConfigParser.parse(platformOf(root, entry), configDigest, root).withCompressedSize(image.compressedSize());
+    return ImageConfigParser.parse(platformOf(root, entry), configDigest.toString(), root).withCompressedSize(image.compressedSize());
   }
 
   private static boolean success(int status) {

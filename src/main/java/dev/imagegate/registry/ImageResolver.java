@@ -5,8 +5,10 @@ import com.google.cloud.tools.jib.api.LogEvent;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.RegistrySettings;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.image.Qualifier;
 import dev.imagegate.registry.pullsecrets.KubernetesPullSecrets;
 import dev.imagegate.registry.pullsecrets.PullSecretSource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -81,7 +83,7 @@ public class ImageResolver implements AutoCloseable {
    * One fetch target: the same image asked for the same way with the same credentials to try.
    * {@code credentials} is a list of fingerprints, never secrets.
    */
-  private record FlightKey(String registry, String repository, String qualifier, boolean headFirst, List<String> credentials) {}
+  private record FlightKey(String registry, String repository, Qualifier qualifier, boolean headFirst, List<String> credentials) {}
 
   @Inject
   public ImageResolver(ImagegateConfig config, MeterRegistry meters, Instance<KubernetesClient> kubernetes) {
@@ -235,7 +237,7 @@ public class ImageResolver implements AutoCloseable {
       countStale(image);
       return CompletableFuture.completedFuture(image);
     }
-    return CompletableFuture.failedFuture(failure.forImage(ImageNames.display(ref)));
+    return CompletableFuture.failedFuture(failure.forImage(ref.normalized()));
   }
 
   /**
@@ -271,7 +273,7 @@ public class ImageResolver implements AutoCloseable {
   private void bound(CompletableFuture<?> mine, ImageReference ref, Deadline deadline) {
     ImageFetchException timedOut = FetchErrors.timeout(deadline);
     ScheduledFuture<?> alarm = deadlines.schedule(
-        () -> mine.completeExceptionally(timedOut.forImage(ImageNames.display(ref))),
+        () -> mine.completeExceptionally(timedOut.forImage(ref.normalized())),
         deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
     mine.whenComplete((image, error) -> alarm.cancel(false));
   }
@@ -281,7 +283,7 @@ public class ImageResolver implements AutoCloseable {
     ImageFetchException failure = cause instanceof ImageFetchException known
         ? known
         : new ImageFetchException(ErrorReason.IO, "unexpected error (" + cause.getClass().getSimpleName() + ")");
-    return failure.forImage(ImageNames.display(ref));
+    return failure.forImage(ref.normalized());
   }
 
   private static ResolvedImage resolved(ImageReference ref, Found found, List<ImageFacts> children) {
@@ -312,7 +314,7 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /** One child of an index the registry let {@code reader} read. */
-  private record ChildKey(String registry, String repository, String digest) {}
+  private record ChildKey(String registry, String repository, Digest digest) {}
 
   /**
    * A child's facts, by its digest: cached (immutable), or read as {@code reader} on a registry
@@ -407,7 +409,7 @@ public class ImageResolver implements AutoCloseable {
     try {
       // Fetching by tag (or checking a digest with HEAD), the digest's facts may be cached already;
       // fetching by digest, they are known not to be.
-      boolean byDigest = flight.lookup.qualifier().contains(":") && !flight.lookup.headFirst();
+      boolean byDigest = flight.lookup.qualifier() instanceof Digest && !flight.lookup.headFirst();
       ImageFetcher.Result result = fetcher.fetch(flight.ref, flight.endpoint, flight.candidates, flight.lookup.qualifier(),
           flight.lookup.headFirst(), flight.deadline, byDigest ? digest -> null : cache::facts);
       ImageCache.TagEntry entry = cache.store(flight.ref, result.principal(), result.image());
@@ -421,7 +423,7 @@ public class ImageResolver implements AutoCloseable {
     } catch (Exception | Error e) {
       ImageFetchException failure = FetchErrors.classify(e, flight.deadline);
       if (LOG.isDebugEnabled()) {
-        LOG.debugf("%s: %s [%s]", ImageNames.display(flight.ref), failure.detail(), FetchErrors.describe(e));
+        LOG.debugf("%s: %s [%s]", flight.ref.normalized(), failure.detail(), FetchErrors.describe(e));
       }
       fail(flight, failure);
       if (e instanceof Error error) {
@@ -453,8 +455,9 @@ public class ImageResolver implements AutoCloseable {
       return; // replaced, evicted, or not used since the last refresh: it goes stale, an admission re-checks it
     }
     List<Principal> as = List.of(entry.principal);
-    FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), entry.key.tag(), true, List.of(entry.principal.id()));
-    ImageCache.Lookup lookup = ImageCache.Lookup.fetch(entry.key.tag(), true, null);
+    Qualifier tag = new Qualifier.Tag(entry.key.tag());
+    FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), tag, true, List.of(entry.principal.id()));
+    ImageCache.Lookup lookup = ImageCache.Lookup.fetch(tag, true, null);
     flights.join(key, future -> start(new Flight(ref, endpoint, as, key, lookup, future, Deadline.after(timeout), false)))
         .whenComplete((result, error) -> {
           if (error == null) {
@@ -475,7 +478,7 @@ public class ImageResolver implements AutoCloseable {
    * A tag moved to another index: its children of the platforms admissions read before are read
    * now too, so that the next admission finds them cached as it found the old ones.
    */
-  private void readChildrenUsedBefore(ImageReference ref, RegistryEndpoint endpoint, String oldDigest, ImageFetcher.Result refreshed) {
+  private void readChildrenUsedBefore(ImageReference ref, RegistryEndpoint endpoint, Digest oldDigest, ImageFetcher.Result refreshed) {
     FetchedImage before = cache.peek(oldDigest);
     FetchedImage now = refreshed.image();
     if (before == null || !before.isIndex() || !now.isIndex() || now.manifestDigest().equals(oldDigest)) {

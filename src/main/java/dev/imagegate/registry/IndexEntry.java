@@ -1,5 +1,6 @@
 package dev.imagegate.registry;
 
+import dev.imagegate.image.Digest;
 import java.util.Map;
 
 /**
@@ -10,7 +11,7 @@ import java.util.Map;
  * @param variant the platform's variant ({@code v8}), or null
  * @param annotations the entry's annotations (OCI index only; empty otherwise)
  */
-record IndexEntry(String digest, String os, String architecture, String variant, Map<String, String> annotations) {
+record IndexEntry(Digest digest, String os, String architecture, String variant, Map<String, String> annotations) {
   static final String REFERENCE_TYPE = "vnd.docker.reference.type";
   static final String ATTESTATION = "attestation-manifest";
 

@@ -2,25 +2,21 @@ package dev.imagegate.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.text.ExternalText;
 import java.io.IOException;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
  * Reads manifests and image indexes leniently: only the fields imagegate needs are looked at, so
  * whatever else a registry or a newer spec puts in (OCI 1.1 {@code artifactType}, {@code subject},
  * {@code data}, {@code urls}, annotations of any shape) never makes a real image unreadable.
- * Also computes and checks content digests.
  */
 final class Manifests {
   static final String DOCKER_SCHEMA1 = "application/vnd.docker.distribution.manifest.v1+json";
@@ -30,7 +26,6 @@ final class Manifests {
   private static final Set<String> INDEX_TYPES = Set.of(DistributionClient.OCI_INDEX, DistributionClient.DOCKER_LIST);
   private static final Set<String> IMAGE_TYPES = Set.of(DistributionClient.OCI_MANIFEST, DistributionClient.DOCKER_MANIFEST);
   private static final Set<String> CONFIG_TYPES = Set.of(DOCKER_CONFIG, OCI_CONFIG);
-  private static final Pattern DIGEST = Pattern.compile("(sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})");
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** A parsed manifest: an image manifest or an index. */
@@ -42,7 +37,7 @@ final class Manifests {
    * @param compressedSize the sum of the layers' {@code size} (what a pull downloads), or
    *     {@link ImageFacts#UNKNOWN} when a layer states none
    */
-  record Image(String configDigest, long compressedSize) implements Parsed {}
+  record Image(Digest configDigest, long compressedSize) implements Parsed {}
 
   /** An image index or manifest list. */
   record Index(List<IndexEntry> entries) implements Parsed {}
@@ -80,8 +75,8 @@ final class Manifests {
       }
       throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config");
     }
-    String configDigest = text(config, "digest");
-    if (configDigest == null || !DIGEST.matcher(configDigest).matches()) {
+    Digest configDigest = digest(config);
+    if (configDigest == null) {
       throw new ImageFetchException(ErrorReason.INVALID, "invalid manifest: no config digest");
     }
     String configType = text(config, "mediaType");
@@ -114,8 +109,8 @@ final class Manifests {
     }
     List<IndexEntry> entries = new ArrayList<>();
     for (JsonNode entry : manifests) {
-      String digest = entry.isObject() ? text(entry, "digest") : null;
-      if (digest == null || !DIGEST.matcher(digest).matches()) {
+      Digest digest = entry.isObject() ? digest(entry) : null;
+      if (digest == null) {
         throw new ImageFetchException(ErrorReason.INVALID, "invalid image index: an entry has no valid digest");
       }
       JsonNode platform = entry.path("platform");
@@ -140,35 +135,8 @@ final class Manifests {
     return value != null && value.isTextual() && !value.asText().isBlank() ? value.asText() : null;
   }
 
-  /** Whether {@code text} is a digest imagegate can check ({@code sha256:…} or {@code sha512:…}). */
-  static boolean isDigest(String text) {
-    return text != null && DIGEST.matcher(text).matches();
-  }
-
-  /** {@code sha256:<hex>} of the bytes. */
-  static String sha256(byte[] bytes) {
-    return digest("sha256", bytes);
-  }
-
-  /** The digest of the bytes with the algorithm of {@code expected}, compared to it. */
-  static boolean matches(String expected, byte[] bytes) {
-    int colon = expected.indexOf(':');
-    if (colon < 0) {
-      return false;
-    }
-    String algorithm = expected.substring(0, colon);
-    if (!algorithm.equals("sha256") && !algorithm.equals("sha512")) {
-      return false;
-    }
-    return MessageDigest.isEqual(digest(algorithm, bytes).getBytes(), expected.getBytes());
-  }
-
-  private static String digest(String algorithm, byte[] bytes) {
-    try {
-      String jca = algorithm.equals("sha512") ? "SHA-512" : "SHA-256";
-      return algorithm + ":" + HexFormat.of().formatHex(MessageDigest.getInstance(jca).digest(bytes));
-    } catch (NoSuchAlgorithmException e) {
-      throw new IllegalStateException(e);
-    }
+  /** The descriptor's {@code digest}, or null when it has none that is valid. */
+  private static Digest digest(JsonNode descriptor) {
+    return Digest.tryParse(text(descriptor, "digest")).orElse(null);
   }
 }

@@ -1,5 +1,6 @@
 package dev.imagegate.registry;
 
+import dev.imagegate.image.Digest;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +18,7 @@ final class PlatformSelector {
   private PlatformSelector() {}
 
   static List<IndexEntry> select(List<IndexEntry> entries) {
-    Set<String> digests = new LinkedHashSet<>();
+    Set<Digest> digests = new LinkedHashSet<>();
     List<IndexEntry> chosen = new ArrayList<>();
     for (IndexEntry entry : entries) {
       if (entry.hasPlatform() && !entry.isAttestation() && runsOnKubernetes(entry.os()) && digests.add(entry.digest())) {

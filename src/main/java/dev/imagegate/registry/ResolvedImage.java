@@ -1,5 +1,6 @@
 package dev.imagegate.registry;
 
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.List;
  * @param stale null when the registry confirmed the facts within {@code cache.tagTtl}; otherwise
  *     why and how old they are (the registry was unreachable: {@code cache.staleIfError})
  */
-public record ResolvedImage(ImageReference reference, String manifestDigest, List<String> offered, List<ImageFacts> platforms,
+public record ResolvedImage(ImageReference reference, Digest manifestDigest, List<String> offered, List<ImageFacts> platforms,
     StaleFacts stale) {
   public ResolvedImage {
     offered = List.copyOf(offered);
@@ -24,12 +25,12 @@ public record ResolvedImage(ImageReference reference, String manifestDigest, Lis
   }
 
   /** Every platform it has was read; {@code stale} as above. */
-  public ResolvedImage(ImageReference reference, String manifestDigest, List<ImageFacts> platforms, StaleFacts stale) {
+  public ResolvedImage(ImageReference reference, Digest manifestDigest, List<ImageFacts> platforms, StaleFacts stale) {
     this(reference, manifestDigest, platforms.stream().map(ImageFacts::platform).toList(), platforms, stale);
   }
 
   /** Facts the registry confirmed, every platform read. */
-  public ResolvedImage(ImageReference reference, String manifestDigest, List<ImageFacts> platforms) {
+  public ResolvedImage(ImageReference reference, Digest manifestDigest, List<ImageFacts> platforms) {
     this(reference, manifestDigest, platforms, null);
   }
 }

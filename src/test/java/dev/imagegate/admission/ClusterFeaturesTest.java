@@ -14,6 +14,9 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -22,12 +25,16 @@ import io.quarkus.test.kubernetes.client.KubernetesServer;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import io.restassured.path.json.JsonPath;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import jakarta.inject.Inject;
 import java.net.URL;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
@@ -58,6 +65,12 @@ class ClusterFeaturesTest {
 
   @Inject
   AuditService audit;
+
+  @Inject
+  KubernetesAccess access;
+
+  @Inject
+  Vertx vertx;
 
   @TestHTTPResource(value = "/validate", tls = true)
   URL validate;
@@ -212,5 +225,46 @@ class ClusterFeaturesTest {
     List<GenericKubernetesResource> reports = cluster.genericKubernetesResources(POLICY_REPORTS).inAnyNamespace().list().getItems();
     assertThat(reports).isEmpty();
     assertThat(Map.of("ready", given().get(managementUrl() + "/q/health/ready").statusCode())).containsEntry("ready", 200);
+  }
+
+  /** The Vert.x instance on whose thread an informer of this client filled its store from its first list; null: no Vert.x thread. */
+  private static Vertx listedOn(KubernetesClient client) throws Exception {
+    AtomicReference<Optional<Vertx>> seen = new AtomicReference<>();
+    SharedIndexInformer<Pod> informer = client.pods().inAnyNamespace().runnableInformer(0);
+    informer.itemStore(new BasicItemStore<Pod>(Cache::metaNamespaceKeyFunc) {
+      @Override
+      public Pod put(String key, Pod pod) {
+        Context context = Vertx.currentContext();
+        seen.compareAndSet(null, Optional.ofNullable(context == null ? null : context.owner()));
+        return super.put(key, pod);
+      }
+    });
+    try {
+      informer.start().toCompletableFuture().get(15, TimeUnit.SECONDS);
+    } finally {
+      informer.close();
+    }
+    assertThat(seen.get()).as("the store saw the pod").isNotNull();
+    return seen.get().orElse(null);
+  }
+
+  @Test
+  void informersFillTheirStoresOffTheEventLoopsThatServeValidate() throws Exception {
+    client().pods().inNamespace("quiet").resource(pod("quiet", "listed", root())).create(); // mode off: the audit leaves it out
+
+    assertThat(listedOn(access.client())).as("Quarkus' client: pages are unmarshalled on the loops that serve /validate")
+        .isSameAs(vertx);
+    Vertx background = listedOn(access.backgroundClient());
+    assertThat(background).as("the audit's and pre-warming's client: a Vert.x of its own").isNotNull().isNotSameAs(vertx);
+  }
+
+  @Test
+  void readinessWaitsForTheWebhookPortAndThePrewarming() {
+    JsonPath ready = given().get(managementUrl() + "/q/health/ready").then().statusCode(200).extract().jsonPath();
+    assertThat(ready.getList("checks.findAll { it.status == 'UP' }.name", String.class))
+        .contains("imagegate-webhook-port", "imagegate-cache-prewarm", "imagegate-warmup");
+    String metrics = given().get(managementUrl() + "/q/metrics").then().statusCode(200).extract().asString();
+    assertThat(metrics).contains("imagegate_cache_prewarm_images{outcome=\"warmed\"}")
+        .contains("imagegate_cache_prewarm_duration_seconds");
   }
 }

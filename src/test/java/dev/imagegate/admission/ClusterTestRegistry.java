@@ -1,8 +1,8 @@
 package dev.imagegate.admission;
 
 /**
- * {@link WebhookTestRegistry} with the Kubernetes-backed features on: namespace modes, events and
- * the background audit, against the mock API server of {@code @WithKubernetesTestServer}. The
+ * {@link WebhookTestRegistry} with the Kubernetes-backed features on: namespace modes, events,
+ * cache pre-warming and the background audit, against the mock API server of {@code @WithKubernetesTestServer}. The
  * global mode is warn, and disallow-latest-tag enforces on its own.
  */
 public class ClusterTestRegistry extends WebhookTestRegistry {
@@ -21,6 +21,8 @@ public class ClusterTestRegistry extends WebhookTestRegistry {
             gcr.io: http://%1$s
           insecure: ["%1$s"]
           timeout: 3s
+        cache:
+          prewarm: true
         namespaceModes:
           enabled: true
         events:

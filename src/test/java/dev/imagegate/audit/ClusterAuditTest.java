@@ -334,6 +334,65 @@ class ClusterAuditTest {
   }
 
   @Test
+  void aReplicaWithoutTheLeaseServesTheHoldersReportsReadFromTheApiOrSaysWhyNot() throws Exception {
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      seed(cluster);
+      KubernetesClient first = cluster.client("imagegate/first");
+      KubernetesClient second = cluster.client("imagegate/second");
+      NamespaceModes modes = new NamespaceModes(true, () -> first);
+      modes.start();
+      await(modes::synced, "namespace labels");
+      Auditor a = auditor(first, modes, "first");
+      Auditor b = auditor(second, modes, "second");
+      try {
+        a.startElection();
+        await(a::leading, "first holds the lease");
+        b.startElection();
+        await(() -> "first".equals(b.status().holder()), "second sees the holder");
+        AuditReport audit = a.runNow();
+        var json = new com.fasterxml.jackson.databind.ObjectMapper();
+        var holder = json.valueToTree(a.json(null));
+
+        var standby = json.valueToTree(b.json(null));
+
+        assertThat(standby.path("state").asText()).isEqualTo("standby");
+        assertThat(standby.path("leader").asText()).isEqualTo("first");
+        assertThat(standby.path("source").asText()).as("marked as read from the API").isEqualTo("api");
+        // the audit that last changed a report's content (an unchanged one is not rewritten)
+        assertThat(java.time.Instant.parse(standby.path("auditedAt").asText())).isBeforeOrEqualTo(audit.finished());
+        assertThat(standby.path("summary")).as("summarised as the holder summarises").isEqualTo(holder.path("summary"));
+        assertThat(standby.path("rules")).isEqualTo(holder.path("rules"));
+        for (String namespace : List.of("alpha", "beta", "gamma")) {
+          assertThat(standby.at("/namespaces/" + namespace + "/summary")).isEqualTo(holder.at("/namespaces/" + namespace + "/summary"));
+          assertThat(standby.at("/namespaces/" + namespace + "/workloads").findValuesAsText("name"))
+              .containsExactlyInAnyOrderElementsOf(holder.at("/namespaces/" + namespace + "/workloads").findValuesAsText("name"));
+        }
+        var root = standby.at("/namespaces/alpha/workloads").findParents("name").stream()
+            .filter(w -> w.path("name").asText().equals("d2")).findFirst().orElseThrow();
+        assertThat(root.at("/results/run-as-non-root/result").asText()).isEqualTo("fail");
+        assertThat(root.at("/results/run-as-non-root/message").asText()).isNotEmpty();
+        assertThat(watches(cluster, "imagegate/second")).as("reading the reports starts no informer").isZero();
+
+        var beta = json.valueToTree(b.json("beta"));
+        assertThat(beta.path("namespaces").size()).isEqualTo(1);
+        assertThat(beta.at("/namespaces/beta/summary")).isEqualTo(holder.at("/namespaces/beta/summary"));
+
+        cluster.forbid("/apis/wgpolicyk8s.io/v1alpha2/namespaces/gamma/policyreports/imagegate");
+        var refused = json.valueToTree(b.json("gamma"));
+        assertThat(refused.path("state").asText()).isEqualTo("standby");
+        assertThat(refused.path("leader").asText()).isEqualTo("first");
+        assertThat(refused.path("apiError").asText()).contains("could not be read");
+        assertThat(refused.has("summary")).as("never an empty report as if the cluster were clean").isFalse();
+        assertThat(refused.has("source")).isFalse();
+      } finally {
+        a.close();
+        b.close();
+        modes.close();
+      }
+    }
+  }
+
+  @Test
   void oneChangedDeploymentIsJudgedAloneAndAnUnchangedAuditWritesNothing() throws Exception {
     try (MockCluster cluster = MockCluster.withPolicyReports()) {
       cluster.namespace("alpha", Map.of());

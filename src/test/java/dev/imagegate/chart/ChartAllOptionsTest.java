@@ -105,6 +105,8 @@ class ChartAllOptionsTest {
     assertThat(config.cache().maxImages()).isEqualTo(500);
     assertThat(config.cache().maxTags()).as("extraConfig wins").isEqualTo(700);
     assertThat(config.cache().tagTtl()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(config.cache().prewarm()).isFalse();
+    assertThat(config.cache().prewarmBudget()).isEqualTo(Duration.ofSeconds(45));
     // The rules read their options at start: these must not throw.
     new RunAsNonRootRule(config);
     new RequireHealthcheckRule(config);
@@ -170,7 +172,7 @@ class ChartAllOptionsTest {
     assertThat(container.getImage()).isEqualTo(
         "registry.internal/imagegate:0.1.1@sha256:0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef");
     assertThat(container.getImagePullPolicy()).isEqualTo("Always");
-    assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("768Mi");
+    assertThat(container.getResources().getLimits().get("memory").toString()).isEqualTo("1Gi");
     assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("200m");
     assertThat(ChartDefaultsTest.env(container)).containsEntry("QUARKUS_LOG_LEVEL", "DEBUG")
         .containsEntry("JAVA_TOOL_OPTIONS", "-XX:+UseZGC").containsKey("IMAGEGATE_CONFIG");

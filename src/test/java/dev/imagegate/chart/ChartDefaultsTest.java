@@ -268,6 +268,8 @@ class ChartDefaultsTest {
     assertThat(config.registries().platforms()).containsExactly("linux/amd64", "linux/arm64");
     assertThat(config.registries().dockerConfig()).isNull();
     assertThat(config.cache().tagTtl()).isEqualTo(Duration.ofMinutes(1));
+    assertThat(config.cache().prewarm()).as("the chart says so: a cluster is at hand").isTrue();
+    assertThat(config.cache().prewarmBudget()).isEqualTo(Duration.ofSeconds(20));
     assertThat(config.rules()).containsOnlyKeys("run-as-non-root", "require-healthcheck", "disallow-latest-tag", "no-secrets-in-env");
     assertThat(yaml).contains("namespaceModes:\n  enabled: true\n", "events:\n  enabled: true\n")
         .contains("audit:\n  concurrency: 2\n  enabled: false\n").contains("usePullSecrets: false\n");

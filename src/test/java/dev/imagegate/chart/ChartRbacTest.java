@@ -36,6 +36,7 @@ class ChartRbacTest {
       verbs("apps", List.of("deployments", "statefulsets", "daemonsets", "replicasets"), "list", "watch"),
       verbs("batch", List.of("jobs", "cronjobs"), "list", "watch"),
       verbs("wgpolicyk8s.io", List.of("policyreports"), "create", "update", "delete", "get", "list"));
+  private static final Set<String> PREWARM = Set.of("/pods:list");
   private static final Set<String> LEASES = Set.of(
       "coordination.k8s.io/leases:create",
       "coordination.k8s.io/leases[imagegate-audit]:get",
@@ -43,13 +44,15 @@ class ChartRbacTest {
 
   static Stream<Arguments> features() {
     return Stream.of(
-        Arguments.of("every feature off", sets(false, false, false, false), Set.of(), Set.of()),
-        Arguments.of("defaults: namespace modes and events", sets(true, true, false, false), union(NAMESPACES, EVENTS), Set.of()),
-        Arguments.of("namespace modes only", sets(true, false, false, false), NAMESPACES, Set.of()),
-        Arguments.of("events only", sets(false, true, false, false), EVENTS, Set.of()),
-        Arguments.of("pull secrets only", sets(false, false, true, false), PULL_SECRETS, Set.of()),
-        Arguments.of("audit only", sets(false, false, false, true), AUDIT, LEASES),
-        Arguments.of("everything", sets(true, true, true, true), union(NAMESPACES, EVENTS, PULL_SECRETS, AUDIT), LEASES));
+        Arguments.of("every feature off", sets(false, false, false, false, false), Set.of(), Set.of()),
+        Arguments.of("defaults: namespace modes, events and cache pre-warming", sets(true, true, false, false, true),
+            union(NAMESPACES, EVENTS, PREWARM), Set.of()),
+        Arguments.of("namespace modes only", sets(true, false, false, false, false), NAMESPACES, Set.of()),
+        Arguments.of("events only", sets(false, true, false, false, false), EVENTS, Set.of()),
+        Arguments.of("pull secrets only", sets(false, false, true, false, false), PULL_SECRETS, Set.of()),
+        Arguments.of("audit only", sets(false, false, false, true, false), AUDIT, LEASES),
+        Arguments.of("cache pre-warming only", sets(false, false, false, false, true), PREWARM, Set.of()),
+        Arguments.of("everything", sets(true, true, true, true, true), union(NAMESPACES, EVENTS, PULL_SECRETS, AUDIT, PREWARM), LEASES));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -119,8 +122,9 @@ class ChartRbacTest {
 
   // ---- helpers
 
-  static Map<String, Object> sets(boolean namespaces, boolean events, boolean pullSecrets, boolean audit) {
+  static Map<String, Object> sets(boolean namespaces, boolean events, boolean pullSecrets, boolean audit, boolean prewarm) {
     Map<String, Object> sets = new LinkedHashMap<>();
+    sets.put("cache.prewarm", prewarm);
     sets.put("namespaceModes.enabled", namespaces);
     sets.put("events.enabled", events);
     sets.put("registries.usePullSecrets", pullSecrets);

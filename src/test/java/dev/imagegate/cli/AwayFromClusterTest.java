@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 /** {@code imagegate check} reads the webhook's file, but nothing in it may reach for a cluster or warm an admission path. */
 class AwayFromClusterTest {
   @Test
-  void everyClusterFeatureAndTheWarmupAreOffWhateverTheFileSaysAndTheRestIsKept() {
+  void everyClusterFeatureTheWarmupAndThePrewarmAreOffWhateverTheFileSaysAndTheRestIsKept() {
     ImagegateConfig webhook = ConfigLoader.parse("""
         mode: warn
         rules:
@@ -19,6 +19,7 @@ class AwayFromClusterTest {
         events: {enabled: true}
         audit: {enabled: true}
         warmup: {budget: 5s}
+        cache: {prewarm: true, prewarmBudget: 30s}
         registries:
           usePullSecrets: true
           dockerConfig: /etc/imagegate/docker/config.json
@@ -32,6 +33,7 @@ class AwayFromClusterTest {
     assertThat(cli.audit().enabled()).isFalse();
     assertThat(cli.registries().usePullSecrets()).isFalse();
     assertThat(cli.warmup().enabled()).isFalse();
+    assertThat(cli.cache().prewarm()).isFalse();
     assertThat(cli.registries().dockerConfig()).isEqualTo("/home/ci/.docker/config.json");
     assertThat(cli.registries().insecure()).containsExactly("registry.local:5000");
     assertThat(cli.mode()).isEqualTo(Mode.WARN);

@@ -193,6 +193,16 @@ class CheckCommandIT {
   }
 
   @Test
+  void anImageTheRegistryDoesNotHaveIsUnavailableWithTheRegistrysReason() throws Exception {
+    CheckProcess.Outcome run = CheckProcess.run("--image", host + "/shop/root:9.9", "--config", config.toString(), "-o", "json");
+
+    JsonNode finding = JSON.readTree(run.stdout()).path("workloads").get(0).path("findings").get(0);
+    assertThat(finding.path("rule").asText()).as(run.stdout()).isEqualTo("image-unavailable");
+    assertThat(finding.path("message").asText()).startsWith(host + "/shop/root:9.9: ").endsWith(" (HTTP 404)");
+    assertThat(finding.path("reason").asText()).isEqualTo("not_found");
+  }
+
+  @Test
   void offlineReadsNoRegistryAndStillJudgesTheTag() throws Exception {
     registry.accessLog().reset();
     CheckProcess.Outcome run = CheckProcess.run("--image", host + "/shop/root:latest", "--image", host + "/shop/root:1.0",

@@ -93,6 +93,18 @@ class ConfigLoaderTest {
   }
 
   @Test
+  void prewarmIsUnsetUntilSetAndItsBudgetDefaultsToTwentySeconds() {
+    assertThat(ConfigLoader.parse("").cache().prewarm()).as("unset: on in a cluster only").isNull();
+    assertThat(ConfigLoader.parse("").cache().prewarmBudget()).isEqualTo(Duration.ofSeconds(20));
+    var cache = ConfigLoader.parse("cache:\n  prewarm: false\n  prewarmBudget: 45s\n").cache();
+    assertThat(cache.prewarm()).isFalse();
+    assertThat(cache.prewarmBudget()).isEqualTo(Duration.ofSeconds(45));
+    assertThatThrownBy(() -> ConfigLoader.parse("cache:\n  prewarmBudget: -PT1S\n"))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("cache.prewarmBudget must not be negative");
+  }
+
+  @Test
   void misspeltKeyIsRefusedWithItsName() {
     assertThatThrownBy(() -> ConfigLoader.parse("registries:\n  mirorrs: {}\n"))
         .isInstanceOf(ConfigException.class)

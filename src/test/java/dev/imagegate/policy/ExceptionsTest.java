@@ -9,6 +9,7 @@ import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.Mode;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.registry.ResolvedImage;
+import dev.imagegate.rules.ImageConfigs;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.Violation;
@@ -72,7 +73,7 @@ class ExceptionsTest {
   };
 
   private static final ImageSource ROOT_IMAGES = ref -> CompletableFuture.completedFuture(
-      new ResolvedImage(ref, "sha256:m", List.of(new ImageFacts("linux/amd64", "sha256:c", "", null, List.of(), List.of()))));
+      new ResolvedImage(ref, ImageConfigs.ANY_MANIFEST, List.of(new ImageFacts("linux/amd64", "sha256:c", "", null, List.of(), List.of()))));
 
   private static final Instant MARCH_1 = Instant.parse("2027-03-01T12:00:00Z");
 

@@ -13,6 +13,7 @@ import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerKind;
 import dev.imagegate.rules.DisallowLatestTagRule;
+import dev.imagegate.rules.ImageConfigs;
 import dev.imagegate.rules.NoSecretsInEnvRule;
 import dev.imagegate.rules.RequireHealthcheckRule;
 import dev.imagegate.rules.Rule;
@@ -34,7 +35,7 @@ class FindingOrderTest {
 
   private static final ImageSource REGISTRY = reference -> reference.repository().endsWith("missing")
       ? CompletableFuture.failedFuture(new ImageFetchException(reference.normalized() + ": manifest unknown (HTTP 404)"))
-      : CompletableFuture.completedFuture(new ResolvedImage(reference, "sha256:" + "b".repeat(64), List.of(LEAKY_ROOT)));
+      : CompletableFuture.completedFuture(new ResolvedImage(reference, ImageConfigs.ANY_MANIFEST, List.of(LEAKY_ROOT)));
 
   /** Init container, sidecar, app container, ephemeral container: in the order the pod spec lists them. */
   private static final List<ContainerContext> POD = List.of(

@@ -9,6 +9,7 @@ import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerKind;
+import dev.imagegate.rules.ImageConfigs;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.Violation;
 import java.time.Duration;
@@ -38,7 +39,7 @@ class ImageCapTest {
   private final Set<String> read = ConcurrentHashMap.newKeySet();
   private final ImageSource registry = ref -> {
     read.add(ref.normalized());
-    return CompletableFuture.completedFuture(new ResolvedImage(ref, "sha256:m",
+    return CompletableFuture.completedFuture(new ResolvedImage(ref, ImageConfigs.ANY_MANIFEST,
         List.of(new ImageFacts("linux/amd64", "sha256:c", "65532", null, List.of(), List.of()))));
   };
 
@@ -101,6 +102,7 @@ class ImageCapTest {
       assertThat(f.container()).isEqualTo("b");
       assertThat(f.mode()).as("registries.onError: allow warns").isEqualTo(Mode.WARN);
       assertThat(f.message()).contains("(2 > 1,").contains("1 container with 1 image");
+      assertThat(f.reason()).as("no read failed: the images were not read").isNull();
     });
   }
 

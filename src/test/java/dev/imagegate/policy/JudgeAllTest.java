@@ -10,6 +10,7 @@ import dev.imagegate.registry.ImageFetchException;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerKind;
+import dev.imagegate.rules.ImageConfigs;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.Violation;
 import java.util.ArrayList;
@@ -51,7 +52,7 @@ class JudgeAllTest {
       if (ref.repository().startsWith("missing")) {
         answer.completeExceptionally(new ImageFetchException("docker.io/" + ref.repository() + ": manifest unknown (HTTP 404)"));
       } else {
-        answer.complete(new ResolvedImage(ref, "sha256:m",
+        answer.complete(new ResolvedImage(ref, ImageConfigs.ANY_MANIFEST,
             List.of(new ImageFacts("linux/amd64", "sha256:c", "", null, List.of(), List.of()))));
       }
     }, 30, TimeUnit.MILLISECONDS);

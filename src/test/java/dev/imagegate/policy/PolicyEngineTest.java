@@ -7,10 +7,12 @@ import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.Mode;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
+import dev.imagegate.registry.ErrorReason;
 import dev.imagegate.registry.ImageFetchException;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerKind;
+import dev.imagegate.rules.ImageConfigs;
 import dev.imagegate.rules.Rule;
 import dev.imagegate.rules.Violation;
 import java.time.Duration;
@@ -74,7 +76,8 @@ class PolicyEngineTest {
     fetches.incrementAndGet();
     ResolvedImage image = registry.get(ref.repository());
     return image == null
-        ? CompletableFuture.failedFuture(new ImageFetchException(ref.registry() + "/" + ref.repository() + ": manifest unknown (HTTP 404)"))
+        ? CompletableFuture.failedFuture(
+            new ImageFetchException(ErrorReason.NOT_FOUND, ref.registry() + "/" + ref.repository() + ": manifest unknown (HTTP 404)"))
         : CompletableFuture.completedFuture(image);
   };
 
@@ -96,7 +99,7 @@ class PolicyEngineTest {
     for (int i = 0; i < platformUsers.length; i++) {
       platforms.add(new ImageFacts(names[i], "sha256:c" + i, platformUsers[i], null, List.of(), List.of()));
     }
-    registry.put(repository, new ResolvedImage(ref(repository), "sha256:m", platforms));
+    registry.put(repository, new ResolvedImage(ref(repository), ImageConfigs.ANY_MANIFEST, platforms));
   }
 
   private Verdict judge(PolicyEngine engine, ContainerContext... containers) {
@@ -141,7 +144,7 @@ class PolicyEngineTest {
   @Test
   void ruleExemptionMatchesTheImageAsWrittenOrNormalised() {
     ImageReference nginx = ImageReference.parse("nginx:1.27");
-    registry.put(nginx.repository(), new ResolvedImage(nginx, "sha256:m",
+    registry.put(nginx.repository(), new ResolvedImage(nginx, ImageConfigs.ANY_MANIFEST,
         List.of(new ImageFacts("linux/amd64", "sha256:c", "", null, List.of(), List.of()))));
     ContainerContext web = new ContainerContext("web", ContainerKind.CONTAINER, "nginx:1.27", nginx, null, null, false, List.of());
     for (String glob : List.of("nginx:*", "docker.io/library/nginx:*")) {
@@ -179,6 +182,7 @@ class PolicyEngineTest {
     Finding unavailable = verdict.findings().stream().filter(f -> f.ruleId().equals(PolicyEngine.IMAGE_UNAVAILABLE)).findFirst().orElseThrow();
     assertThat(unavailable.mode()).isEqualTo(Mode.ENFORCE);
     assertThat(unavailable.message()).contains("docker.io/missing").contains("404");
+    assertThat(unavailable.reason()).isEqualTo(ErrorReason.NOT_FOUND); // as the registry client decided it, for logs and reports
     // rules that need no image are still judged
     assertThat(verdict.findings()).extracting(Finding::ruleId).contains("spec");
   }
@@ -196,8 +200,9 @@ class PolicyEngineTest {
     long start = System.nanoTime();
     Verdict verdict = engine.judge("apps", List.of(container("a", "app")), Duration.ofMillis(200)).join();
     assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
-    assertThat(verdict.findings()).filteredOn(f -> f.ruleId().equals(PolicyEngine.IMAGE_UNAVAILABLE))
-        .extracting(Finding::message).singleElement().asString().contains("admission deadline");
+    assertThat(verdict.findings()).filteredOn(f -> f.ruleId().equals(PolicyEngine.IMAGE_UNAVAILABLE)).singleElement()
+        .satisfies(f -> assertThat(f.message()).contains("admission deadline"))
+        .extracting(Finding::reason).isEqualTo(ErrorReason.TIMEOUT);
   }
 
   @Test
@@ -245,5 +250,6 @@ class PolicyEngineTest {
   void findingDescribesContainerImageAndRule() {
     Finding f = new Finding("web", "nginx:1.27", "run-as-non-root", "runs as root", Mode.ENFORCE);
     assertThat(f.describe()).isEqualTo("container \"web\" (nginx:1.27): [run-as-non-root] runs as root");
+    assertThat(f.reason()).isNull();
   }
 }

@@ -7,6 +7,7 @@ import dev.imagegate.registry.ErrorReason;
 import dev.imagegate.registry.ImageFetchException;
 import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.registry.StaleFacts;
+import dev.imagegate.rules.ImageConfigs;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -14,7 +15,7 @@ import org.junit.jupiter.api.Test;
 
 class StaleNoticeTest {
   private static CompletableFuture<ResolvedImage> image(String reference, StaleFacts stale) {
-    return CompletableFuture.completedFuture(new ResolvedImage(ImageReference.parse(reference), "sha256:" + "0".repeat(64), List.of(), stale));
+    return CompletableFuture.completedFuture(new ResolvedImage(ImageReference.parse(reference), ImageConfigs.ANY_MANIFEST, List.of(), stale));
   }
 
   @Test

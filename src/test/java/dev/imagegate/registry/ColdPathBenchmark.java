@@ -144,7 +144,7 @@ public final class ColdPathBenchmark {
   }
 
   private static ImageReference reference(LocalRegistry registry, TestImages.Pushed image) {
-    return new ImageReference(registry.hostPort() + "/bench/app@" + image.manifestDigest(), registry.hostPort(), "bench/app", null, image.manifestDigest());
+    return RegistryTesting.ref(registry.hostPort(), "bench/app", null, image.manifestDigest());
   }
 
   private static double percentile(double[] values, int percentile) {

@@ -3,6 +3,7 @@ package dev.imagegate.registry;
 import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.RegistrySettings;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.pullsecrets.PullSecretSource;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,7 +93,7 @@ public final class RegistryTesting {
     if (digest != null) {
       original.append('@').append(digest);
     }
-    return new ImageReference(original.toString(), registry, repository, tag, digest);
+    return new ImageReference(original.toString(), registry, repository, tag, digest == null ? null : Digest.parse(digest));
   }
 
   static ImageReference ref(String registry, String repository, String tag) {

@@ -4,6 +4,7 @@ import static dev.imagegate.rules.Containers.container;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageReference;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +21,7 @@ class DisallowLatestTagRuleTest {
   /** A Docker Hub official image as written, parsed by hand (the parser is not ours). */
   private static ImageReference nginx(String tag, String digest) {
     String written = "nginx" + (tag == null ? "" : ":" + tag) + (digest == null ? "" : "@" + digest);
-    return new ImageReference(written, "docker.io", "library/nginx", tag, digest);
+    return new ImageReference(written, "docker.io", "library/nginx", tag, digest == null ? null : Digest.parse(digest));
   }
 
   private static List<String> messages(Rule rule, ImageReference reference) {

@@ -3,6 +3,7 @@ package dev.imagegate.rules;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import java.io.IOException;
@@ -30,6 +31,9 @@ public final class ImageConfigs {
   public static final List<String> OFFICIAL = List.of(NGINX, PYTHON, POSTGRES, REDIS, KONG, ALPINE, DISTROLESS_NONROOT, DISTROLESS_ROOT);
 
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The manifest digest of images whose manifest no test looks at. */
+  public static final Digest ANY_MANIFEST = Digest.parse("sha256:" + "e".repeat(64));
 
   private ImageConfigs() {}
 

@@ -55,6 +55,15 @@ public final class PackagedApp implements AutoCloseable {
     return process;
   }
 
+  public int webhookPort() {
+    return webhookPort;
+  }
+
+  /** {@code GET /q/health/ready} on this process's management port. */
+  public HttpRequest readiness() {
+    return HttpRequest.newBuilder(URI.create("http://localhost:" + managementPort + "/q/health/ready")).timeout(Duration.ofSeconds(2)).build();
+  }
+
   /** {@code POST /validate} on this process's webhook port. */
   public HttpRequest validate(String review) {
     return HttpRequest.newBuilder(URI.create("https://localhost:" + webhookPort + "/validate?timeout=10s"))
@@ -70,8 +79,7 @@ public final class PackagedApp implements AutoCloseable {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(READY_SECONDS);
     while (System.nanoTime() < deadline && process.isAlive()) {
       try {
-        HttpResponse<String> ready = client.send(HttpRequest.newBuilder(
-            URI.create("http://localhost:" + managementPort + "/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> ready = client.send(readiness(), HttpResponse.BodyHandlers.ofString());
         HttpResponse<String> webhook = client.send(HttpRequest.newBuilder(
             URI.create("https://localhost:" + webhookPort + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
         if (ready.statusCode() == 200 && webhook.statusCode() == 200) {

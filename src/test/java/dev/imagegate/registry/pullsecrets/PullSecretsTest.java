@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.google.cloud.tools.jib.api.Credential;
 import dev.imagegate.config.RegistrySettings;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.ErrorReason;
@@ -163,7 +164,7 @@ class PullSecretsTest {
 
     ResolvedImage image = resolve(image("1.0"), new PullContext("team-a", null, List.of("regcred")));
 
-    assertThat(image.manifestDigest()).isEqualTo(app.manifestDigest());
+    assertThat(image.manifestDigest()).hasToString(app.manifestDigest());
     assertThat(image.platforms().get(0).user()).isEqualTo("65532");
   }
 
@@ -178,7 +179,7 @@ class PullSecretsTest {
     ImageFetchException noSecret = failure(image("1.0"), new PullContext("team-b", null, List.of()));
     ImageFetchException secretOfAnotherNamespace = failure(image("1.0"), new PullContext("team-b", null, List.of("regcred")));
     ImageFetchException byDigest = failure(
-        new ImageReference("x", registry.hostPort(), "private/app", null, app.manifestDigest()), new PullContext("team-b", null, List.of()));
+        new ImageReference("x", registry.hostPort(), "private/app", null, Digest.parse(app.manifestDigest())), new PullContext("team-b", null, List.of()));
 
     assertThat(noSecret).hasMessage(registry.hostPort() + "/private/app:1.0: unauthorized (HTTP 401): check the registry credentials");
     assertThat(noSecret.reason()).isEqualTo(ErrorReason.UNAUTHORIZED);
@@ -220,7 +221,7 @@ class PullSecretsTest {
 
     pullSecret("team-r", "regcred", "robot-a", "a-Pass");
 
-    assertThat(eventually(image("1.0"), pod).manifestDigest()).isEqualTo(app.manifestDigest());
+    assertThat(eventually(image("1.0"), pod).manifestDigest()).hasToString(app.manifestDigest());
   }
 
   @Test
@@ -254,7 +255,7 @@ class PullSecretsTest {
     int before = tokens.tokensIssued();
 
     resolve(image("1.0"), pod);
-    resolve(new ImageReference("x", registry.hostPort(), "private/app", null, app.manifestDigest()), pod); // cached
+    resolve(new ImageReference("x", registry.hostPort(), "private/app", null, Digest.parse(app.manifestDigest())), pod); // cached
     start(true);
     int afterFirstResolver = tokens.tokensIssued();
     resolve(image("1.1"), pod);

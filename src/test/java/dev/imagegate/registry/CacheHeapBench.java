@@ -1,27 +1,28 @@
-package dev.imagegate.bench;
+package dev.imagegate.registry;
 
+import com.github.benmanes.caffeine.cache.Ticker;
 import dev.imagegate.config.CacheSettings;
+import dev.imagegate.image.Digest;
 import dev.imagegate.image.ImageConfigParser;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
 import dev.imagegate.rules.ContainerContext;
+import dev.imagegate.rules.Containers;
 import dev.imagegate.rules.NoSecretsInEnvRule;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.lang.management.ManagementFactory;
-import java.lang.reflect.Constructor;
-import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.time.Duration;
 import java.util.HexFormat;
-import java.util.List;
 
 /**
  * Memory benchmark (not a test: no {@code *Test} name, JUnit does not run it): the heap retained by
  * the resolver's image cache holding {@code N} (default 10,000) distinct images, each a realistic
  * config (15 env entries, 20 history lines) parsed by the production {@link ImageConfigParser} and
- * stored through the production cache ({@code ImageCache.store}, as a fetch stores it: the facts, the
- * tag and the access entry), then judged once by {@code no-secrets-in-env} so its per-image memo is
- * counted too. Prints the heap used after full GCs before and after, and the difference.
+ * stored through the production cache ({@link ImageCache#store}, as a fetch stores it: the facts by
+ * manifest digest, the tag and the access entry), then judged once by {@code no-secrets-in-env} so
+ * its per-image memo is counted too. Prints the heap used after full GCs before and after, and the
+ * difference. In the registry package, beside the cache it measures, to build it as the resolver does.
  *
  * <p>{@code bench/cache-heap.sh [N]}
  */
@@ -30,38 +31,22 @@ public final class CacheHeapBench {
 
   public static void main(String[] args) throws Exception {
     int n = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
-    Class<?> cacheClass = Class.forName("dev.imagegate.registry.ImageCache");
-    Class<?> metricsClass = Class.forName("dev.imagegate.registry.RegistryMetrics");
-    Class<?> principalClass = Class.forName("dev.imagegate.registry.Principal");
-    Class<?> fetchedClass = Class.forName("dev.imagegate.registry.FetchedImage");
-    Constructor<?> metricsNew = metricsClass.getDeclaredConstructor(io.micrometer.core.instrument.MeterRegistry.class);
-    metricsNew.setAccessible(true);
-    Constructor<?> cacheNew = cacheClass.getDeclaredConstructor(CacheSettings.class, metricsClass);
-    cacheNew.setAccessible(true);
-    Constructor<?> fetchedNew = fetchedClass.getDeclaredConstructor(String.class, List.class);
-    fetchedNew.setAccessible(true);
-    var anonymousField = principalClass.getDeclaredField("ANONYMOUS");
-    anonymousField.setAccessible(true);
-    Object anonymous = anonymousField.get(null);
-    Method store = cacheClass.getDeclaredMethod("store", ImageReference.class, principalClass, fetchedClass);
-    store.setAccessible(true);
-
-    Object cache = cacheNew.newInstance(CacheSettings.defaults(), metricsNew.newInstance(new SimpleMeterRegistry()));
+    ImageCache cache = new ImageCache(CacheSettings.defaults(), new RegistryMetrics(new SimpleMeterRegistry()), Ticker.systemTicker(),
+        Duration.ofSeconds(8));
     NoSecretsInEnvRule rule = new NoSecretsInEnvRule(new NoSecretsInEnvRule.Options(null, null));
-    ContainerContext container = new ContainerContext("app", dev.imagegate.rules.ContainerKind.values()[0], "x", null, null, null, true, List.of());
+    ContainerContext container = Containers.container().build();
 
     long before = usedAfterGc();
     long envChars = 0;
     long historyChars = 0;
     for (int i = 0; i < n; i++) {
       byte[] config = config(i);
-      String configDigest = digest(config);
-      ImageFacts facts = ImageConfigParser.parse("linux/amd64", configDigest, config);
+      ImageFacts facts = ImageConfigParser.parse("linux/amd64", Digest.sha256(config).toString(), config);
       envChars += facts.env().stream().mapToInt(String::length).sum();
       historyChars += facts.history().stream().mapToInt(String::length).sum();
-      String manifestDigest = digest(("manifest " + i).getBytes(StandardCharsets.UTF_8));
+      Digest manifestDigest = Digest.sha256(("manifest " + i).getBytes(StandardCharsets.UTF_8));
       ImageReference ref = ImageReference.parse("registry.example.com/team-" + (i % 50) + "/service-" + i + ":1." + (i % 7) + ".0");
-      store.invoke(cache, ref, anonymous, fetchedNew.newInstance(manifestDigest, List.of(facts)));
+      cache.store(ref, Principal.ANONYMOUS, FetchedImage.image(manifestDigest, facts));
       rule.check(container, facts);
     }
     long after = usedAfterGc();
@@ -84,10 +69,6 @@ public final class CacheHeapBench {
       used = Math.min(used, ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed());
     }
     return used;
-  }
-
-  private static String digest(byte[] bytes) throws Exception {
-    return "sha256:" + HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
   }
 
   /** A config shaped like an official image's: 15 env entries and 20 history lines, distinct per image. */
