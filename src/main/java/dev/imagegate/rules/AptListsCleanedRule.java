@@ -7,8 +7,8 @@ import dev.imagegate.image.history.Command;
 import dev.imagegate.image.history.HistoryStep;
 import dev.imagegate.image.history.PackageCommand;
 import dev.imagegate.image.history.PackageCommand.Action;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,8 +22,8 @@ import java.util.Optional;
  * needs {@code clean all}; {@code zypper install} needs {@code zypper clean}. A BuildKit cache mount on
  * the cache's directory keeps it out of the layer and counts as clean.
  */
-@ApplicationScoped
-public class AptListsCleanedRule implements Rule {
+@Singleton
+public class AptListsCleanedRule extends HistoryRule {
   public static final String ID = "apt-lists-cleaned";
 
   /** @param skipBaseImageSteps do not report steps known to come from the base image; default false */
@@ -34,7 +34,6 @@ public class AptListsCleanedRule implements Rule {
   }
 
   private final Options options;
-  private final ImageMemo<List<Violation>> violations = new ImageMemo<>(this::judge);
 
   @Inject
   public AptListsCleanedRule(ImagegateConfig config) {
@@ -42,25 +41,12 @@ public class AptListsCleanedRule implements Rule {
   }
 
   public AptListsCleanedRule(Options options) {
+    super(ID);
     this.options = options;
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
-  }
-
-  @Override
-  public List<Violation> check(ContainerContext container, ImageFacts image) {
-    return violations.get(image);
-  }
-
-  private List<Violation> judge(ImageFacts image) {
+  protected List<Violation> judge(ImageFacts image) {
     List<Violation> found = new ArrayList<>();
     for (HistoryStep step : BuildHistory.of(image).steps()) {
       if (step.is("RUN") && !(options.skipBaseImageSteps() && step.inBaseImage())) {

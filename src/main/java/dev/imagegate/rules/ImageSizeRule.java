@@ -3,8 +3,8 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -15,8 +15,8 @@ import java.util.regex.Pattern;
  * the layer sizes in the manifest of the judged platform (read with the config, no extra request). A
  * big image pulls slowly, costs disk on every node and usually carries what it does not need.
  */
-@ApplicationScoped
-public class ImageSizeRule implements Rule {
+@Singleton
+public class ImageSizeRule extends OptionalRule {
   public static final String ID = "image-size";
 
   private static final Pattern SIZE = Pattern.compile("(\\d{1,12}(?:\\.\\d{1,3})?)\\s*([kmgt]i?b|b)?", Pattern.CASE_INSENSITIVE);
@@ -42,18 +42,9 @@ public class ImageSizeRule implements Rule {
   }
 
   public ImageSizeRule(Options options) {
+    super(ID);
     this.options = options;
     this.maxBytes = options.maxBytes();
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
   }
 
   /** Facts that did not come through a manifest have no size: nothing to judge. */

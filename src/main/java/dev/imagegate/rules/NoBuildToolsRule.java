@@ -5,8 +5,8 @@ import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
 import dev.imagegate.text.ExternalText;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * {@code --virtual} group, {@code yum remove}, Debian's {@code apt-mark auto …; apt-get purge
  * --auto-remove}). Build dependencies belong in a builder stage of a multi-stage build.
  */
-@ApplicationScoped
-public class NoBuildToolsRule implements Rule {
+@Singleton
+public class NoBuildToolsRule extends HistoryRule {
   public static final String ID = "no-build-tools";
 
   /** Compilers, build systems and toolchain meta-packages, as Debian, Alpine and RPM distributions name them. */
@@ -47,7 +47,6 @@ public class NoBuildToolsRule implements Rule {
   }
 
   private final Options options;
-  private final ImageMemo<List<Violation>> violations = new ImageMemo<>(this::judge);
 
   @Inject
   public NoBuildToolsRule(ImagegateConfig config) {
@@ -55,22 +54,8 @@ public class NoBuildToolsRule implements Rule {
   }
 
   public NoBuildToolsRule(Options options) {
+    super(ID);
     this.options = options;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
-  }
-
-  @Override
-  public List<Violation> check(ContainerContext container, ImageFacts image) {
-    return violations.get(image);
   }
 
   static boolean isBuildTool(String name) {
@@ -78,7 +63,8 @@ public class NoBuildToolsRule implements Rule {
   }
 
   /** One violation per step that installed tools still there. */
-  private List<Violation> judge(ImageFacts image) {
+  @Override
+  protected List<Violation> judge(ImageFacts image) {
     Map<HistoryStep, List<String>> byStep = new LinkedHashMap<>();
     for (BuildHistory.Installed installed : BuildHistory.of(image).installed()) {
       HistoryStep step = installed.step();

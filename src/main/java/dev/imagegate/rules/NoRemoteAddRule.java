@@ -4,8 +4,8 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,8 +16,8 @@ import java.util.Locale;
  * the ADD line as written; the classic builder records a downloaded file as {@code ADD file:<hash>},
  * so its remote ADDs cannot be told from local ones and pass.
  */
-@ApplicationScoped
-public class NoRemoteAddRule implements Rule {
+@Singleton
+public class NoRemoteAddRule extends HistoryRule {
   public static final String ID = "no-remote-add";
 
   /**
@@ -32,7 +32,6 @@ public class NoRemoteAddRule implements Rule {
   }
 
   private final Options options;
-  private final ImageMemo<List<Violation>> violations = new ImageMemo<>(this::judge);
 
   @Inject
   public NoRemoteAddRule(ImagegateConfig config) {
@@ -40,25 +39,12 @@ public class NoRemoteAddRule implements Rule {
   }
 
   public NoRemoteAddRule(Options options) {
+    super(ID);
     this.options = options;
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
-  }
-
-  @Override
-  public List<Violation> check(ContainerContext container, ImageFacts image) {
-    return violations.get(image);
-  }
-
-  private List<Violation> judge(ImageFacts image) {
+  protected List<Violation> judge(ImageFacts image) {
     List<Violation> found = new ArrayList<>();
     for (HistoryStep step : BuildHistory.of(image).steps()) {
       if (step.is("ADD") && addsFromUrl(step) && !(options.allowChecksum() && hasChecksum(step))

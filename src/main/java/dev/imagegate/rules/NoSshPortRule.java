@@ -3,8 +3,8 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.text.ExternalText;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,8 +12,8 @@ import java.util.Locale;
  * The image does not expose SSH ({@code EXPOSE 22}, {@code 22/tcp} in its {@code ExposedPorts}): a
  * container is reached with {@code kubectl exec}, and an SSH server is one more way in to keep patched.
  */
-@ApplicationScoped
-public class NoSshPortRule implements Rule {
+@Singleton
+public class NoSshPortRule extends OptionalRule {
   public static final String ID = "no-ssh-port";
 
   /** @param ports the TCP ports that count as SSH; default [22] */
@@ -31,17 +31,8 @@ public class NoSshPortRule implements Rule {
   }
 
   public NoSshPortRule(Options options) {
+    super(ID);
     this.options = options;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
   }
 
   @Override

@@ -4,8 +4,8 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,8 +17,8 @@ import java.util.Set;
  * sudo is a way back to root for whoever gets a shell). {@code gosu} and {@code su-exec}, which only
  * drop privileges, are fine.
  */
-@ApplicationScoped
-public class NoSudoRule implements Rule {
+@Singleton
+public class NoSudoRule extends HistoryRule {
   public static final String ID = "no-sudo";
 
   /** @param skipBaseImageSteps do not report steps known to come from the base image; default false */
@@ -29,7 +29,6 @@ public class NoSudoRule implements Rule {
   }
 
   private final Options options;
-  private final ImageMemo<List<Violation>> violations = new ImageMemo<>(this::judge);
 
   @Inject
   public NoSudoRule(ImagegateConfig config) {
@@ -37,25 +36,12 @@ public class NoSudoRule implements Rule {
   }
 
   public NoSudoRule(Options options) {
+    super(ID);
     this.options = options;
   }
 
   @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
-  }
-
-  @Override
-  public List<Violation> check(ContainerContext container, ImageFacts image) {
-    return violations.get(image);
-  }
-
-  private List<Violation> judge(ImageFacts image) {
+  protected List<Violation> judge(ImageFacts image) {
     BuildHistory history = BuildHistory.of(image);
     Set<HistoryStep> installing = new LinkedHashSet<>();
     history.installed().stream().filter(p -> p.name().equals("sudo")).forEach(p -> installing.add(p.step()));

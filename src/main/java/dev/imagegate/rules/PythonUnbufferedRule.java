@@ -4,8 +4,8 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
-import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,8 +17,8 @@ import java.util.regex.Pattern;
  * wins over the image's, as at run time; a value from a ConfigMap or Secret ({@code valueFrom}) is not
  * known here and does not count.
  */
-@ApplicationScoped
-public class PythonUnbufferedRule implements Rule {
+@Singleton
+public class PythonUnbufferedRule extends OptionalRule {
   public static final String ID = "python-unbuffered";
 
   private static final String UNBUFFERED = "PYTHONUNBUFFERED";
@@ -44,17 +44,8 @@ public class PythonUnbufferedRule implements Rule {
   }
 
   public PythonUnbufferedRule(Options options) {
+    super(ID);
     this.options = options;
-  }
-
-  @Override
-  public String id() {
-    return ID;
-  }
-
-  @Override
-  public boolean onByDefault() {
-    return false;
   }
 
   @Override

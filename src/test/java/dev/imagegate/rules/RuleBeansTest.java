@@ -6,6 +6,7 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.RuleSettings;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -23,8 +24,9 @@ class RuleBeansTest {
 
   @ParameterizedTest
   @FieldSource("rules")
-  void isAnApplicationScopedBeanBuiltFromTheConfiguration(Class<? extends Rule> type) throws Exception {
-    assertThat(type.isAnnotationPresent(ApplicationScoped.class)).isTrue();
+  void isABeanBuiltFromTheConfiguration(Class<? extends Rule> type) throws Exception {
+    // the optional rules are singletons (OptionalRule: no client proxy, no constructor without arguments)
+    assertThat(type.isAnnotationPresent(ApplicationScoped.class) || type.isAnnotationPresent(Singleton.class)).isTrue();
     Constructor<? extends Rule> injected = type.getConstructor(ImagegateConfig.class);
     assertThat(injected.isAnnotationPresent(Inject.class)).isTrue();
 
