@@ -2,7 +2,6 @@ package dev.imagegate.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.audit.MockCluster;
 import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Finding;
@@ -25,7 +24,6 @@ import org.junit.jupiter.api.Test;
 
 /** Events on denied and warned workloads: on the controller, rate-limited, never for dry runs, never a secret. */
 class AdmissionEventsTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private MockCluster cluster;
   private KubernetesClient client;
@@ -46,11 +44,7 @@ class AdmissionEventsTest {
   }
 
   private static AdmissionCall request(HasMetadata object, boolean dryRun) throws Exception {
-    String body = Reviews.create(object);
-    if (dryRun) {
-      body = body.replace("\"dryRun\":false", "\"dryRun\":true");
-    }
-    return new AdmissionReviews(JSON).read(body.getBytes(StandardCharsets.UTF_8));
+    return Reviews.call(object, dryRun);
   }
 
   private static Decision decision(AdmissionCall request, Mode mode, String message) {

@@ -18,10 +18,6 @@ import io.restassured.path.json.JsonPath;
 import java.net.URL;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -52,28 +48,11 @@ class ExceptionAdmissionTest {
 
   /** The decision lines written while {@code action} runs. */
   private static List<JsonNode> decisions(Runnable action) throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger("imagegate.decision");
-    log.addHandler(capture);
-    try {
-      action.run();
-    } finally {
-      log.removeHandler(capture);
-    }
     List<JsonNode> parsed = new java.util.ArrayList<>();
-    for (String line : lines) {
+    for (String line : DecisionLines.during(() -> {
+      action.run();
+      return null;
+    }).lines()) {
       parsed.add(new ObjectMapper().readTree(line));
     }
     return parsed;

@@ -2,7 +2,6 @@ package dev.imagegate.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.audit.MockCluster;
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.ExceptionEntry;
@@ -19,7 +18,6 @@ import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,7 +34,6 @@ import org.junit.jupiter.api.Test;
 
 /** An exception's end, by a clock the test moves: the gauge, one log line, an Event on each workload it covered. */
 class ExceptionExpiryTest {
-  private static final ObjectMapper JSON = new ObjectMapper();
 
   private static final List<ExceptionEntry> EXCEPTIONS = ConfigLoader.parse("""
       exceptions:
@@ -84,11 +81,7 @@ class ExceptionExpiryTest {
   }
 
   private static AdmissionCall request(Pod pod, boolean dryRun) throws Exception {
-    String body = Reviews.create(pod);
-    if (dryRun) {
-      body = body.replace("\"dryRun\":false", "\"dryRun\":true");
-    }
-    return new AdmissionReviews(JSON).read(body.getBytes(StandardCharsets.UTF_8));
+    return Reviews.call(pod, dryRun);
   }
 
   private static Pod replicaSetPod(String replicaSet) {

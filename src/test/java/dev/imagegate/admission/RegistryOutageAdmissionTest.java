@@ -15,10 +15,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import java.net.URL;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -64,27 +60,9 @@ class RegistryOutageAdmissionTest {
     outage();
     Thread.sleep(1_200); // past cache.tagTtl
 
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger decisions = Logger.getLogger("imagegate.decision");
-    decisions.addHandler(capture);
-    JsonPath during;
-    try {
-      during = review(threeImages("during"));
-    } finally {
-      decisions.removeHandler(capture);
-    }
+    DecisionLines.Captured<JsonPath> captured = DecisionLines.during(() -> review(threeImages("during")));
+    JsonPath during = captured.result();
+    List<String> lines = captured.lines();
 
     assertThat(during.getBoolean("response.allowed")).as(during.prettify()).isTrue();
     List<String> warnings = during.getList("response.warnings", String.class);

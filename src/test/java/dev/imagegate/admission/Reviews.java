@@ -58,6 +58,15 @@ final class Reviews {
         .withSpec(spec).endTemplate().endSpec().endJobTemplate().endSpec().build();
   }
 
+  /** The call a CREATE of {@code object} makes, as a dry run or not. */
+  static AdmissionCall call(HasMetadata object, boolean dryRun) throws BadReviewException {
+    String body = create(object);
+    if (dryRun) {
+      body = body.replace("\"dryRun\":false", "\"dryRun\":true");
+    }
+    return new AdmissionReviews(JSON).read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+  }
+
   static String create(HasMetadata object) {
     return review("CREATE", object, null, null);
   }

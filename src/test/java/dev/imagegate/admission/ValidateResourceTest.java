@@ -211,25 +211,12 @@ class ValidateResourceTest {
 
   @Test
   void eachDecisionIsOneJsonLogLineWithoutSecretValues() throws Exception {
-    List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
-    java.util.logging.Handler capture = new java.util.logging.Handler() {
-      public void publish(java.util.logging.LogRecord record) {
-        lines.add(record.getMessage());
-      }
-
-      public void flush() {}
-
-      public void close() {}
-    };
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger("imagegate.decision");
-    logger.addHandler(capture);
-    try {
+    List<String> lines = DecisionLines.during(() -> {
       var job = new ContainerBuilder(container("job", "acme/leaky:1.0"))
           .addNewEnv().withName("DB_PASSWORD").withValue("pod-literal-S3cr3t-value").endEnv().build();
       review(Reviews.create(pod("leaky", spec(job))));
-    } finally {
-      logger.removeHandler(capture);
-    }
+      return null;
+    }).lines();
     assertThat(lines).hasSize(1);
     var line = new com.fasterxml.jackson.databind.ObjectMapper().readTree(lines.get(0));
     assertThat(line.path("decision").asText()).isEqualTo("denied");
