@@ -169,3 +169,132 @@ NoneOnDryRun
 None
 {{- end -}}
 {{- end -}}
+
+{{/*
+Whether to install the CRD named .name ("true" or empty), per reports.installCrds: true, false, or
+auto: when the cluster has no such CRD (lookup; an offline render such as helm template finds none),
+or when the one it has was installed by this release (so an upgrade keeps managing it).
+*/}}
+{{- define "imagegate.installCrd" -}}
+{{- $setting := toString .root.Values.reports.installCrds -}}
+{{- if eq $setting "true" -}}
+true
+{{- else if eq $setting "auto" -}}
+{{- $existing := lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" .name -}}
+{{- if not $existing -}}
+true
+{{- else -}}
+{{- $annotations := $existing.metadata.annotations | default dict -}}
+{{- if and (eq (index $annotations "meta.helm.sh/release-name" | default "") .root.Release.Name) (eq (index $annotations "meta.helm.sh/release-namespace" | default "") .root.Release.Namespace) -}}
+true
+{{- end -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* corev1.ObjectReference, as a structural schema. */}}
+{{- define "imagegate.objectReferenceSchema" -}}
+type: object
+x-kubernetes-map-type: atomic
+properties:
+  apiVersion: {type: string}
+  fieldPath: {type: string}
+  kind: {type: string}
+  name: {type: string}
+  namespace: {type: string}
+  resourceVersion: {type: string}
+  uid: {type: string}
+{{- end -}}
+
+{{/* metav1.LabelSelector, as a structural schema. */}}
+{{- define "imagegate.labelSelectorSchema" -}}
+type: object
+x-kubernetes-map-type: atomic
+properties:
+  matchExpressions:
+    type: array
+    x-kubernetes-list-type: atomic
+    items:
+      type: object
+      required: [key, operator]
+      properties:
+        key: {type: string}
+        operator: {type: string}
+        values:
+          type: array
+          x-kubernetes-list-type: atomic
+          items: {type: string}
+  matchLabels:
+    type: object
+    additionalProperties: {type: string}
+{{- end -}}
+
+{{/*
+The schema of a PolicyReport (wgpolicyk8s.io/v1alpha2) or, with .openReports, of an OpenReports
+Report (openreports.io/v1alpha1), which adds source and configuration; the rest is the same API.
+*/}}
+{{- define "imagegate.reportSchema" -}}
+type: object
+properties:
+  apiVersion: {type: string}
+  kind: {type: string}
+  metadata: {type: object}
+  {{- if .openReports }}
+  source:
+    description: The tool that wrote every result of the report.
+    type: string
+  configuration:
+    type: object
+    required: [limits]
+    properties:
+      limits:
+        type: object
+        properties:
+          maxResults: {type: integer}
+          statusFilter:
+            type: array
+            items: {type: string, enum: [pass, fail, warn, error, skip]}
+  {{- end }}
+  scope:
+    description: What the report is about (e.g. a Namespace).
+    {{- include "imagegate.objectReferenceSchema" . | nindent 4 }}
+  scopeSelector:
+    {{- include "imagegate.labelSelectorSchema" . | nindent 4 }}
+  summary:
+    type: object
+    properties:
+      pass: {type: integer}
+      fail: {type: integer}
+      warn: {type: integer}
+      error: {type: integer}
+      skip: {type: integer}
+  results:
+    type: array
+    items:
+      type: object
+      required: [policy]
+      properties:
+        source: {type: string}
+        policy: {type: string}
+        rule: {type: string}
+        category: {type: string}
+        severity: {type: string, enum: [critical, high, low, medium, info]}
+        timestamp:
+          type: object
+          required: [nanos, seconds]
+          properties:
+            seconds: {type: integer, format: int64}
+            nanos: {type: integer, format: int32}
+        result: {type: string, enum: [pass, fail, warn, error, skip]}
+        scored: {type: boolean}
+        resources:
+          type: array
+          items:
+            {{- include "imagegate.objectReferenceSchema" . | nindent 12 }}
+        resourceSelector:
+          {{- include "imagegate.labelSelectorSchema" . | nindent 10 }}
+        message: {type: string}
+        properties:
+          type: object
+          additionalProperties: {type: string}
+{{- end -}}

@@ -14,36 +14,31 @@ final class AuditJson {
 
   /** @param namespace only this namespace, or null for all */
   static Map<String, Object> of(Auditor.Status status, String namespace) {
-    return of(status, null, namespace);
+    return of(AuditState.of(status), namespace);
   }
 
   /**
-   * @param fromApi on a replica without the lease: the holder's PolicyReports as read from the API
-   *     (null: not read); shown when they could be read, marked as such
+   * @param state on a replica without the lease, with the holder's reports as read from the API
+   *     (shown when they could be read, marked as such)
    * @param namespace only this namespace, or null for all
    */
-  static Map<String, Object> of(Auditor.Status status, ReportsFromApi.Read fromApi, String namespace) {
+  static Map<String, Object> of(AuditState state, String namespace) {
     Map<String, Object> body = new LinkedHashMap<>();
+    Auditor.Status status = state.status();
     AuditReport report = status.report();
     body.put("enabled", true);
-    boolean readBack = !status.leading() && fromApi != null && fromApi.report() != null;
+    body.put("state", state.state());
     if (!status.leading()) {
-      // only the lease holder audits: say who does, never an empty report as if the cluster were clean
-      body.put("state", "standby");
       body.put("leader", status.holder());
-      body.put("message", status.holder() == null
-          ? "no replica holds the audit lease yet; the holder audits and writes the PolicyReports"
-          : "this replica does not hold the audit lease: " + status.holder() + " audits; its results are in the "
-              + "PolicyReports (kubectl get policyreports -A) and in GET /audit on that replica"
-              + (readBack ? "; below: those PolicyReports as read from the API" : ""));
-      if (readBack) {
-        body.put("source", "api");
-        body.put("auditedAt", fromApi.auditedAt() == null ? null : fromApi.auditedAt().toString());
-      } else if (fromApi != null && fromApi.error() != null) {
-        body.put("apiError", fromApi.error());
-      }
-    } else {
-      body.put("state", status.running() ? "running" : report == null ? (status.lastError() == null ? "pending" : "failed") : "complete");
+    }
+    if (state.message() != null) {
+      body.put("message", state.message());
+    }
+    if (state.readFromApi()) {
+      body.put("source", "api");
+      body.put("auditedAt", state.fromApi().auditedAt() == null ? null : state.fromApi().auditedAt().toString());
+    } else if (state.apiError() != null) {
+      body.put("apiError", state.apiError());
     }
     body.put("interval", status.interval().toString());
     if (status.lastError() != null) {
@@ -58,9 +53,9 @@ final class AuditJson {
       reports.put("detail", status.reports().detail());
     }
     body.put("policyReports", reports);
-    if (readBack) {
-      body.put("notes", fromApi.report().notes());
-      results(body, fromApi.report(), namespace);
+    if (state.readFromApi()) {
+      body.put("notes", state.report().notes());
+      results(body, state.report(), namespace);
       return body;
     }
     if (report == null || !status.leading()) {

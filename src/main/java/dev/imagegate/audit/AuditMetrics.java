@@ -81,8 +81,9 @@ final class AuditMetrics {
         .tag("pass", pass).register(registry).increment(workloads);
   }
 
-  void reports(String state) {
-    Counter.builder("imagegate.audit.report.writes").description("PolicyReport write rounds, by outcome")
-        .tag("outcome", state).register(registry).increment();
+  /** A report write round: format (policyreport, openreports) and outcome (written, crd_missing…). */
+  void reports(String format, String state) {
+    Counter.builder("imagegate.audit.report.writes").description("Report write rounds, by report format and outcome")
+        .tags("format", format, "outcome", state).register(registry).increment();
   }
 }

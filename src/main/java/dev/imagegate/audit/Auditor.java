@@ -79,7 +79,8 @@ public final class Auditor implements AutoCloseable {
   private final Clock clock;
   private final ScheduledThreadPoolExecutor executor;
   private final AuditLeader leader;
-  private final PolicyReportWriter writer;
+  /** One per report kind of {@code audit.reportFormat}. */
+  private final List<PolicyReportWriter> writers;
   private final AuditMetrics metrics;
   private final ReportsFromApi fromApi;
   private final AtomicReference<AuditReport> latest = new AtomicReference<>();
@@ -92,6 +93,8 @@ public final class Auditor implements AutoCloseable {
   private volatile boolean fullDone;
   private volatile String lastError;
   private volatile PolicyReportWriter.Outcome lastWrite;
+  /** Report kind → the state of its latest write, to say a lasting trouble once. */
+  private final Map<String, PolicyReportWriter.State> lastStates = new ConcurrentHashMap<>();
   private volatile boolean running;
   private volatile boolean firstRun = true;
   private volatile boolean closed;
@@ -138,8 +141,9 @@ public final class Auditor implements AutoCloseable {
       return thread;
     });
     this.executor.setRemoveOnCancelPolicy(true);
-    this.writer = new PolicyReportWriter(client);
-    this.fromApi = new ReportsFromApi(client, engine, namespaceModes);
+    this.writers = PolicyReportWriter.ReportKind.of(settings.reportFormat()).stream()
+        .map(kind -> new PolicyReportWriter(client, kind)).toList();
+    this.fromApi = new ReportsFromApi(client, writers.get(0).kind(), engine, namespaceModes);
     this.metrics = new AuditMetrics(meters);
     this.leader = new AuditLeader(client, leaseNamespace, settings.leaseName(), identity, timing, executor, this::onLeading,
         this::onLost);
@@ -211,8 +215,18 @@ public final class Auditor implements AutoCloseable {
    * @param namespace only this namespace, or null for all
    */
   public Map<String, Object> json(String namespace) {
+    return AuditJson.of(state(namespace), namespace);
+  }
+
+  /**
+   * Where the audit stands here, with the holder's reports read from the API on a replica without
+   * the lease.
+   *
+   * @param namespace only this namespace's report (when read from the API), or null for all
+   */
+  AuditState state(String namespace) {
     Status status = status();
-    return AuditJson.of(status, status.leading() ? null : fromApi.read(namespace), namespace);
+    return AuditState.of(status, status.leading() ? null : fromApi.read(namespace));
   }
 
   public AuditReport latest() {
@@ -275,7 +289,7 @@ public final class Auditor implements AutoCloseable {
         audits.clear();
         dirty.clear();
         latest.set(null);
-        writer.forget();
+        writers.forEach(PolicyReportWriter::forget);
       }
     });
   }
@@ -430,27 +444,55 @@ public final class Auditor implements AutoCloseable {
     if (report == null) {
       return;
     }
+    List<PolicyReportWriter.Outcome> outcomes = new ArrayList<>();
+    for (PolicyReportWriter writer : writers) {
+      outcomes.add(write(writer, report));
+    }
+    lastWrite = combined(outcomes);
+  }
+
+  private PolicyReportWriter.Outcome write(PolicyReportWriter writer, AuditReport report) {
+    PolicyReportWriter.ReportKind kind = writer.kind();
     PolicyReportWriter.Outcome outcome;
     try {
       outcome = writer.write(report, leader::leading);
     } catch (RuntimeException e) {
       outcome = new PolicyReportWriter.Outcome(PolicyReportWriter.State.FAILED, AuditLeader.shortMessage(e), 0, 0, 0);
     }
-    PolicyReportWriter.Outcome previous = lastWrite;
-    lastWrite = outcome;
-    metrics.reports(outcome.state().name().toLowerCase(java.util.Locale.ROOT));
-    if (previous != null && previous.state() == outcome.state() && outcome.state() != PolicyReportWriter.State.WRITTEN) {
-      return; // said already
+    metrics.reports(kind.format(), outcome.state().name().toLowerCase(java.util.Locale.ROOT));
+    PolicyReportWriter.State previous = lastStates.put(kind.kind(), outcome.state());
+    if (previous == outcome.state() && outcome.state() != PolicyReportWriter.State.WRITTEN) {
+      return outcome; // said already
     }
+    String reports = kind.kind() + "s";
     switch (outcome.state()) {
-      case WRITTEN -> LOG.debugf("audit: PolicyReports %s", outcome.detail());
-      case NOT_LEADER -> LOG.debugf("audit: not writing PolicyReports: %s", outcome.detail());
-      case CRD_MISSING -> LOG.warnf("audit: %s; no PolicyReports are written (GET /audit and the metrics still show "
-          + "the audit). Install the wgpolicyk8s.io CRDs, e.g. from kubernetes-sigs/wg-policy-prototypes or Kyverno", outcome.detail());
-      case FORBIDDEN -> LOG.warnf("audit: cannot write PolicyReports (%s); needs RBAC get, list, create, update, "
-          + "delete on wgpolicyk8s.io policyreports", outcome.detail());
-      case FAILED -> LOG.warnf("audit: writing PolicyReports failed (%s); tried again at the next round", outcome.detail());
+      case WRITTEN -> LOG.debugf("audit: %s %s", reports, outcome.detail());
+      case NOT_LEADER -> LOG.debugf("audit: not writing %s: %s", reports, outcome.detail());
+      case CRD_MISSING -> LOG.warnf("audit: %s; no %s are written (GET /audit and the metrics still show "
+          + "the audit). Install the CRD with the Helm chart (reports.installCrds), or with Kyverno or Policy Reporter",
+          outcome.detail(), reports);
+      case FORBIDDEN -> LOG.warnf("audit: cannot write %s (%s); needs RBAC get, list, create, update, delete on %s %s",
+          reports, outcome.detail(), kind.group(), kind.plural());
+      case FAILED -> LOG.warnf("audit: writing %s failed (%s); tried again at the next round", reports, outcome.detail());
     }
+    return outcome;
+  }
+
+  /** One outcome for /audit: the first trouble if any, with every kind's detail. */
+  private PolicyReportWriter.Outcome combined(List<PolicyReportWriter.Outcome> outcomes) {
+    if (outcomes.size() == 1) {
+      return outcomes.get(0);
+    }
+    PolicyReportWriter.State state = outcomes.stream().map(PolicyReportWriter.Outcome::state)
+        .filter(s -> s != PolicyReportWriter.State.WRITTEN).findFirst().orElse(PolicyReportWriter.State.WRITTEN);
+    StringBuilder detail = new StringBuilder();
+    for (int i = 0; i < outcomes.size(); i++) {
+      detail.append(i == 0 ? "" : "; ").append(writers.get(i).kind().kind()).append(": ").append(outcomes.get(i).detail());
+    }
+    return new PolicyReportWriter.Outcome(state, detail.toString(),
+        outcomes.stream().mapToInt(PolicyReportWriter.Outcome::written).sum(),
+        outcomes.stream().mapToInt(PolicyReportWriter.Outcome::deleted).sum(),
+        outcomes.stream().mapToInt(PolicyReportWriter.Outcome::unchanged).sum());
   }
 
   @Override

@@ -3,6 +3,7 @@ package dev.imagegate.audit;
 import dev.imagegate.audit.AuditReport.NamespaceAudit;
 import dev.imagegate.audit.AuditReport.Result;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.config.ReportFormat;
 import dev.imagegate.workload.Workload;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,8 +25,9 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 
 /**
- * Writes an {@link AuditReport} as one {@code wgpolicyk8s.io/v1alpha2} PolicyReport named
- * {@value #NAME} per namespace, updated in place: results of workloads that are gone disappear, and
+ * Writes an {@link AuditReport} as one report named {@value #NAME} per namespace, of one
+ * {@link ReportKind} ({@code wgpolicyk8s.io/v1alpha2} PolicyReport or {@code openreports.io/v1alpha1}
+ * Report: the same content), updated in place: results of workloads that are gone disappear, and
  * the reports of namespaces without audited workloads (all gone, mode off, exempt) are deleted.
  * Only a namespace whose content changed is written: each report carries a hash of its content
  * (results, summary, scope; not the time) in {@value #CONTENT_HASH}, read once per term from the
@@ -34,7 +36,6 @@ import java.util.function.BooleanSupplier;
  */
 final class PolicyReportWriter {
   static final String NAME = "imagegate";
-  static final String GROUP_VERSION = "wgpolicyk8s.io/v1alpha2";
   static final String SOURCE = "imagegate";
   static final String MANAGED_BY = "app.kubernetes.io/managed-by";
   static final String CONTENT_HASH = "imagegate.dev/content-hash";
@@ -47,11 +48,42 @@ final class PolicyReportWriter {
    */
   static final int MAX_RESULT_BYTES = 1_000_000;
 
+  /**
+   * A report API imagegate writes: the two share their fields (scope, summary, results), an
+   * OpenReports Report also names its {@code source}.
+   *
+   * @param format its value in {@code audit.reportFormat} and the metrics' {@code format} label
+   */
+  record ReportKind(String group, String version, String kind, String plural, String format) {
+    static final ReportKind POLICY_REPORT =
+        new ReportKind("wgpolicyk8s.io", "v1alpha2", "PolicyReport", "policyreports", "policyreport");
+    static final ReportKind OPEN_REPORT = new ReportKind("openreports.io", "v1alpha1", "Report", "reports", "openreports");
+
+    String apiVersion() {
+      return group + "/" + version;
+    }
+
+    ResourceDefinitionContext context() {
+      return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
+          .withPlural(plural).withNamespaced(true).build();
+    }
+
+    /** The kinds {@code audit.reportFormat} asks for. */
+    static List<ReportKind> of(ReportFormat format) {
+      List<ReportKind> kinds = new ArrayList<>();
+      if (format.policyReports()) {
+        kinds.add(POLICY_REPORT);
+      }
+      if (format.openReports()) {
+        kinds.add(OPEN_REPORT);
+      }
+      return List.copyOf(kinds);
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
-  static final ResourceDefinitionContext POLICY_REPORTS = new ResourceDefinitionContext.Builder()
-      .withGroup("wgpolicyk8s.io").withVersion("v1alpha2").withKind("PolicyReport").withPlural("policyreports")
-      .withNamespaced(true).build();
+  static final ResourceDefinitionContext POLICY_REPORTS = ReportKind.POLICY_REPORT.context();
 
   private static final Map<String, String> SEVERITY = Map.ofEntries(
       Map.entry("no-secrets-in-env", "high"),
@@ -72,7 +104,7 @@ final class PolicyReportWriter {
     WRITTEN,
     /** Another replica holds the lease. */
     NOT_LEADER,
-    /** The PolicyReport CRD is not installed. */
+    /** The report's CRD is not installed. */
     CRD_MISSING,
     /** RBAC refuses. */
     FORBIDDEN,
@@ -99,11 +131,17 @@ final class PolicyReportWriter {
   }
 
   private final KubernetesClient client;
+  private final ReportKind kind;
   /** Namespace → its report in the API; null until read (once per term, and again after a failure). */
   private Map<String, Known> known;
 
-  PolicyReportWriter(KubernetesClient client) {
+  PolicyReportWriter(KubernetesClient client, ReportKind kind) {
     this.client = client;
+    this.kind = kind;
+  }
+
+  ReportKind kind() {
+    return kind;
   }
 
   /** Forgets what it knows of the API: the lease is gone, and whoever holds it next may write. */
@@ -121,7 +159,7 @@ final class PolicyReportWriter {
     try {
       if (known == null) {
         if (!crdInstalled()) {
-          return new Outcome(State.CRD_MISSING, "the PolicyReport CRD (" + GROUP_VERSION + ") is not installed", 0, 0, 0);
+          return new Outcome(State.CRD_MISSING, "the " + kind.kind() + " CRD (" + kind.apiVersion() + ") is not installed", 0, 0, 0);
         }
         Map<String, Known> existing = new HashMap<>();
         for (GenericKubernetesResource r : reports().inAnyNamespace().withLabel(MANAGED_BY, SOURCE).list().getItems()) {
@@ -132,7 +170,7 @@ final class PolicyReportWriter {
         known = existing;
       }
       for (NamespaceAudit namespace : report.namespaces().values()) {
-        GenericKubernetesResource desired = desired(report, namespace);
+        GenericKubernetesResource desired = desired(kind, report, namespace);
         Known before = known.get(namespace.namespace());
         if (before != null && desired.getMetadata().getAnnotations().get(CONTENT_HASH).equals(before.hash())) {
           unchanged++;
@@ -162,7 +200,7 @@ final class PolicyReportWriter {
         return new Outcome(State.FORBIDDEN, "forbidden: " + AuditLeader.shortMessage(e), written, deleted, unchanged);
       }
       if (e.getCode() == 404) {
-        return new Outcome(State.CRD_MISSING, "the PolicyReport resource is not served (" + GROUP_VERSION + ")", written,
+        return new Outcome(State.CRD_MISSING, "the " + kind.kind() + " resource is not served (" + kind.apiVersion() + ")", written,
             deleted, unchanged);
       }
       return new Outcome(State.FAILED, AuditLeader.shortMessage(e), written, deleted, unchanged);
@@ -170,15 +208,15 @@ final class PolicyReportWriter {
   }
 
   private boolean crdInstalled() {
-    APIResourceList resources = client.getApiResources(GROUP_VERSION);
+    APIResourceList resources = client.getApiResources(kind.apiVersion());
     return resources != null && resources.getResources() != null
-        && resources.getResources().stream().anyMatch(r -> "policyreports".equals(r.getName()));
+        && resources.getResources().stream().anyMatch(r -> kind.plural().equals(r.getName()));
   }
 
   private io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,
       io.fabric8.kubernetes.api.model.GenericKubernetesResourceList,
       io.fabric8.kubernetes.client.dsl.Resource<GenericKubernetesResource>> reports() {
-    return client.genericKubernetesResources(POLICY_REPORTS);
+    return client.genericKubernetesResources(kind.context());
   }
 
   /** Replaces the existing report in place (its uid stays), or creates it; one retry on a conflict. Returns it as stored. */
@@ -212,7 +250,7 @@ final class PolicyReportWriter {
   }
 
   /** The report of one namespace, with the hash of its content (not of the time). */
-  static GenericKubernetesResource desired(AuditReport report, NamespaceAudit namespace) {
+  static GenericKubernetesResource desired(ReportKind kind, AuditReport report, NamespaceAudit namespace) {
     List<Entry> all = new ArrayList<>();
     for (WorkloadAudit workload : namespace.workloads()) {
       for (Result result : workload.results()) {
@@ -244,10 +282,14 @@ final class PolicyReportWriter {
     if (omitted > 0) {
       annotations.put(OMITTED, String.valueOf(omitted));
     }
-    return new GenericKubernetesResourceBuilder()
-        .withApiVersion(GROUP_VERSION).withKind("PolicyReport")
+    GenericKubernetesResourceBuilder object = new GenericKubernetesResourceBuilder()
+        .withApiVersion(kind.apiVersion()).withKind(kind.kind())
         .withNewMetadata().withName(NAME).withNamespace(namespace.namespace())
-        .addToLabels(MANAGED_BY, SOURCE).addToAnnotations(annotations).endMetadata()
+        .addToLabels(MANAGED_BY, SOURCE).addToAnnotations(annotations).endMetadata();
+    if (kind == ReportKind.OPEN_REPORT) {
+      object.addToAdditionalProperties("source", SOURCE);
+    }
+    return object
         .addToAdditionalProperties("scope", scope)
         .addToAdditionalProperties("summary", summary)
         .addToAdditionalProperties("results", results)

@@ -44,6 +44,7 @@ final class ReportsFromApi {
   record Read(AuditReport report, Instant auditedAt, long omitted, String error) {}
 
   private final KubernetesClient client;
+  private final PolicyReportWriter.ReportKind kind;
   private final PolicyEngine engine;
   private final Function<String, Mode> namespaceModes;
   private Read cached;
@@ -51,12 +52,15 @@ final class ReportsFromApi {
   private long readAt;
 
   /**
+   * @param kind the reports the holder writes (the first of {@code audit.reportFormat})
    * @param engine this replica's, configured as the holder's: what an image that could not be read
    *     (an {@code error} result) does at admission
    * @param namespaceModes namespace → its own mode (label), or null
    */
-  ReportsFromApi(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes) {
+  ReportsFromApi(KubernetesClient client, PolicyReportWriter.ReportKind kind, PolicyEngine engine,
+      Function<String, Mode> namespaceModes) {
     this.client = client;
+    this.kind = kind;
     this.engine = engine;
     this.namespaceModes = namespaceModes;
   }
@@ -77,7 +81,7 @@ final class ReportsFromApi {
     List<GenericKubernetesResource> reports = new ArrayList<>();
     try {
       if (namespace != null) {
-        GenericKubernetesResource one = client.genericKubernetesResources(PolicyReportWriter.POLICY_REPORTS).inNamespace(namespace)
+        GenericKubernetesResource one = client.genericKubernetesResources(kind.context()).inNamespace(namespace)
             .withName(PolicyReportWriter.NAME).get();
         if (one != null && written(one)) {
           reports.add(one);
@@ -85,7 +89,7 @@ final class ReportsFromApi {
       } else {
         String next = null;
         do {
-          GenericKubernetesResourceList page = client.genericKubernetesResources(PolicyReportWriter.POLICY_REPORTS).inAnyNamespace()
+          GenericKubernetesResourceList page = client.genericKubernetesResources(kind.context()).inAnyNamespace()
               .withLabel(PolicyReportWriter.MANAGED_BY, PolicyReportWriter.SOURCE)
               .list(new ListOptionsBuilder().withLimit(PAGE).withContinue(next).build());
           page.getItems().stream().filter(ReportsFromApi::written).forEach(reports::add);
@@ -93,12 +97,12 @@ final class ReportsFromApi {
         } while (next != null && !next.isEmpty());
       }
     } catch (KubernetesClientException e) {
-      return new Read(null, null, 0, "the PolicyReports could not be read: " + AuditLeader.shortMessage(e));
+      return new Read(null, null, 0, "the " + kind.kind() + "s could not be read: " + AuditLeader.shortMessage(e));
     }
     if (reports.isEmpty()) {
       // nothing written (yet, or here): no results rather than a report that reads as a clean cluster
-      return new Read(null, null, 0, namespace == null ? "no PolicyReport written by imagegate yet"
-          : "no PolicyReport written by imagegate in namespace " + namespace);
+      return new Read(null, null, 0, namespace == null ? "no " + kind.kind() + " written by imagegate yet"
+          : "no " + kind.kind() + " written by imagegate in namespace " + namespace);
     }
     return of(reports);
   }
@@ -126,7 +130,7 @@ final class ReportsFromApi {
     }
     Instant when = newest == null ? Instant.EPOCH : newest;
     List<String> notes = new ArrayList<>();
-    notes.add("read from the PolicyReports in the API: the findings are in each result's message");
+    notes.add("read from the " + kind.kind() + "s in the API: the findings are in each result's message");
     if (omitted > 0) {
       notes.add(omitted + " results are not in the reports (past their cap of " + PolicyReportWriter.MAX_RESULTS
           + " results: passes and skips first)");

@@ -18,9 +18,11 @@ import java.time.Duration;
  *     (the Helm chart writes the one it registers); default: every namespace
  * @param objectSelector only workloads whose own labels match are judged: the registration's
  *     {@code objectSelector}; default: every workload
+ * @param reportFormat the report objects written: PolicyReports, OpenReports Reports or both;
+ *     default policyreport
  */
 public record AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName,
-    LabelSelector namespaceSelector, LabelSelector objectSelector) {
+    LabelSelector namespaceSelector, LabelSelector objectSelector, ReportFormat reportFormat) {
   public static final Duration MIN_INTERVAL = Duration.ofSeconds(10);
 
   @JsonCreator
@@ -40,11 +42,18 @@ public record AuditSettings(Boolean enabled, Duration interval, Integer concurre
     }
     namespaceSelector = namespaceSelector == null ? LabelSelector.EVERYTHING : namespaceSelector.checked("audit.namespaceSelector");
     objectSelector = objectSelector == null ? LabelSelector.EVERYTHING : objectSelector.checked("audit.objectSelector");
+    reportFormat = reportFormat == null ? ReportFormat.POLICYREPORT : reportFormat;
+  }
+
+  /** PolicyReports only. */
+  public AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName,
+      LabelSelector namespaceSelector, LabelSelector objectSelector) {
+    this(enabled, interval, concurrency, leaseName, namespaceSelector, objectSelector, null);
   }
 
   /** Every workload in every namespace. */
   public AuditSettings(Boolean enabled, Duration interval, Integer concurrency, String leaseName) {
-    this(enabled, interval, concurrency, leaseName, null, null);
+    this(enabled, interval, concurrency, leaseName, null, null, null);
   }
 
   public static AuditSettings defaults() {

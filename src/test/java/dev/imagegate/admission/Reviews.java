@@ -20,28 +20,28 @@ import io.fabric8.kubernetes.api.model.batch.v1.CronJobBuilder;
 import java.util.UUID;
 
 /** AdmissionReviews as the apiserver sends them, built from fabric8 model classes. */
-final class Reviews {
+public final class Reviews {
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private Reviews() {}
 
-  static Container container(String name, String image) {
+  public static Container container(String name, String image) {
     return new ContainerBuilder().withName(name).withImage(image).build();
   }
 
   /** A container that runs as a numeric non-root user with a readiness probe: passes every rule. */
-  static Container wellBehaved(String name, String image) {
+  public static Container wellBehaved(String name, String image) {
     return new ContainerBuilder(container(name, image))
         .withNewSecurityContext().withRunAsUser(10001L).withRunAsNonRoot(true).endSecurityContext()
         .withNewReadinessProbe().withNewHttpGet().withPath("/healthz").withNewPort(8080).endHttpGet().endReadinessProbe()
         .build();
   }
 
-  static PodSpec spec(Container... containers) {
+  public static PodSpec spec(Container... containers) {
     return new PodSpecBuilder().withContainers(containers).build();
   }
 
-  static Pod pod(String name, PodSpec spec) {
+  public static Pod pod(String name, PodSpec spec) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace("apps").endMetadata().withSpec(spec).build();
   }
 
@@ -67,7 +67,7 @@ final class Reviews {
     return new AdmissionReviews(JSON).read(body.getBytes(java.nio.charset.StandardCharsets.UTF_8));
   }
 
-  static String create(HasMetadata object) {
+  public static String create(HasMetadata object) {
     return review("CREATE", object, null, null);
   }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Kubernetes API for tests: fabric8's mock server in CRUD mode (objects are stored, listed,
- * watched), with or without the PolicyReport CRD. Every request is recorded with its User-Agent,
+ * watched), with or without the PolicyReport (and OpenReports Report) CRDs. Every request is recorded with its User-Agent,
  * so a test can tell which of several clients wrote what.
  */
 public final class MockCluster implements AutoCloseable {
@@ -29,7 +29,7 @@ public final class MockCluster implements AutoCloseable {
   private final List<KubernetesClient> clients = new ArrayList<>();
   private final List<RecordedRequest> seen = new ArrayList<>();
 
-  private MockCluster(boolean policyReportCrd) {
+  private MockCluster(boolean policyReportCrd, boolean openReportsCrd) {
     Map<ServerRequest, Queue<ServerResponse>> responses = new HashMap<>();
     server = new KubernetesMockServer(new Context(), new MockWebServer(), responses, new KubernetesMixedDispatcher(responses), false);
     server.init(InetAddress.getLoopbackAddress(), 0);
@@ -43,17 +43,35 @@ public final class MockCluster implements AutoCloseable {
               .withNamespaced(false).withVerbs("create", "delete", "get", "list", "patch", "update", "watch").build())
           .build()).always();
     }
-    // without it the CRUD server answers discovery with no resources: the CRD is missing
+    if (openReportsCrd) {
+      // ... and once the openreports.io Report CRD is installed
+      server.expect().get().withPath("/apis/openreports.io/v1alpha1").andReturn(200, new APIResourceListBuilder()
+          .withGroupVersion("openreports.io/v1alpha1")
+          .addToResources(new APIResourceBuilder().withName("reports").withKind("Report").withNamespaced(true)
+              .withVerbs("create", "delete", "get", "list", "patch", "update", "watch").build())
+          .build()).always();
+    }
+    // without them the CRUD server answers discovery with no resources: the CRD is missing
   }
 
   /** With the wgpolicyk8s.io/v1alpha2 PolicyReport CRD installed. */
   public static MockCluster withPolicyReports() {
-    return new MockCluster(true);
+    return new MockCluster(true, false);
+  }
+
+  /** With the wgpolicyk8s.io/v1alpha2 PolicyReport and the openreports.io/v1alpha1 Report CRDs installed. */
+  public static MockCluster withPolicyReportsAndOpenReports() {
+    return new MockCluster(true, true);
+  }
+
+  /** With the openreports.io/v1alpha1 Report CRD alone. */
+  public static MockCluster withOpenReportsOnly() {
+    return new MockCluster(false, true);
   }
 
   /** Without the PolicyReport CRD. */
   public static MockCluster withoutPolicyReports() {
-    return new MockCluster(false);
+    return new MockCluster(false, false);
   }
 
   /** Answers GET {@code path} (with its query) with 403, as an apiserver whose RBAC refuses it. */

@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhook;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
@@ -49,17 +50,21 @@ class ChartAllOptionsTest {
   void rendersEveryOptionalObject() {
     assertThat(chart.kinds()).containsExactlyInAnyOrder(
         "NetworkPolicy", "PodDisruptionBudget", "ServiceAccount", "ConfigMap", "ClusterRole", "ClusterRoleBinding",
-        "Role", "RoleBinding", "Service", "Deployment", "Certificate", "ServiceMonitor", "ValidatingWebhookConfiguration");
+        "Role", "RoleBinding", "Service", "Deployment", "Certificate", "ServiceMonitor", "ValidatingWebhookConfiguration",
+        "ConfigMap", "CustomResourceDefinition", "CustomResourceDefinition");
     for (var object : chart.objects()) {
-      String expectedName = object instanceof ServiceAccount ? "imagegate-sa" : NAME;
-      assertThat(object.getMetadata().getName()).as(object.getKind()).startsWith(expectedName);
+      if (!(object instanceof CustomResourceDefinition)) { // a CRD's name is its API's: plural.group
+        String expectedName = object instanceof ServiceAccount ? "imagegate-sa" : NAME;
+        assertThat(object.getMetadata().getName()).as(object.getKind()).startsWith(expectedName);
+      }
       assertThat(object.getMetadata().getLabels()).as(object.getKind()).containsEntry("example.com/team", "platform");
     }
   }
 
   @Test
   void configurationFileCarriesEveryConfigValue() throws Exception {
-    String yaml = chart.one(ConfigMap.class).getData().get("config.yaml");
+    String yaml = chart.all(ConfigMap.class).stream().filter(m -> m.getMetadata().getName().equals(NAME)).findFirst()
+        .orElseThrow().getData().get("config.yaml");
     @SuppressWarnings("unchecked")
     Map<String, Object> file = new ObjectMapper(new YAMLFactory()).readValue(yaml, Map.class);
     assertThat(file).containsOnlyKeys("mode", "rules", "exemptions", "registries", "cache", "namespaceModes", "events", "audit", "limits");
@@ -73,7 +78,8 @@ class ChartAllOptionsTest {
     assertThat(audit).containsEntry("enabled", true).containsEntry("interval", "30m").containsEntry("concurrency", 3)
         .containsEntry("leaseName", "gatekeeper-audit")
         .as("the webhook's selectors, which the chart writes for the audit").containsKeys("namespaceSelector", "objectSelector")
-        .hasSize(6);
+        .containsEntry("reportFormat", "both")
+        .hasSize(7);
     assertThat(file.get("limits")).isEqualTo(Map.of("maxImagesPerRequest", 50));
     @SuppressWarnings("unchecked")
     Map<String, Object> registries = (Map<String, Object>) file.get("registries");

@@ -120,6 +120,20 @@ class ChartRbacTest {
     assertThat(webhook.getSideEffects()).isEqualTo(Boolean.TRUE.equals(sets.get("events.enabled")) ? "NoneOnDryRun" : "None");
   }
 
+  @ParameterizedTest(name = "audit.reportFormat {0}")
+  @org.junit.jupiter.params.provider.CsvSource({"policyreport, true, false", "openreports, false, true", "both, true, true"})
+  void theAuditMayWriteExactlyTheReportsOfItsFormat(String format, boolean policyReports, boolean openReports) {
+    Map<String, Object> sets = sets(false, false, false, true);
+    sets.put("audit.reportFormat", format);
+    Set<String> granted = permissions(HelmChart.render(sets).one(ClusterRole.class).getRules());
+    Set<String> writePolicyReports = verbs("wgpolicyk8s.io", List.of("policyreports"), "create", "update", "delete", "get", "list");
+    Set<String> writeOpenReports = verbs("openreports.io", List.of("reports"), "create", "update", "delete", "get", "list");
+    assertThat(granted.containsAll(writePolicyReports)).as("PolicyReports").isEqualTo(policyReports);
+    assertThat(granted.containsAll(writeOpenReports)).as("OpenReports Reports").isEqualTo(openReports);
+    assertThat(granted).filteredOn(p -> p.startsWith("wgpolicyk8s.io/") || p.startsWith("openreports.io/"))
+        .hasSize((policyReports ? 5 : 0) + (openReports ? 5 : 0));
+  }
+
   // ---- helpers
 
   static Map<String, Object> sets(boolean namespaces, boolean events, boolean pullSecrets, boolean audit, boolean prewarm) {

@@ -49,6 +49,18 @@ class ClusterSettingsTest {
     assertThatThrownBy(() -> ConfigLoader.parse("events:\n  interval: 0s\n")).hasMessageContaining("events.interval");
     assertThatThrownBy(() -> ConfigLoader.parse("namespaceModes:\n  enable: true\n")).hasMessageContaining("enable");
     assertThatThrownBy(() -> ConfigLoader.parse("mode: off\n")).hasMessageContaining("namespaces");
+    assertThatThrownBy(() -> ConfigLoader.parse("audit:\n  reportFormat: kyverno\n"))
+        .hasMessageContaining("audit.reportFormat").hasMessageContaining("\"kyverno\" is not policyreport, openreports or both");
+  }
+
+  @Test
+  void reportFormatChoosesPolicyReportsOpenReportsOrBoth() {
+    assertThat(ConfigLoader.parse("").audit().reportFormat()).isEqualTo(ReportFormat.POLICYREPORT);
+    ReportFormat both = ConfigLoader.parse("audit:\n  reportFormat: both\n").audit().reportFormat();
+    assertThat(both.policyReports() && both.openReports()).isTrue();
+    ReportFormat openReports = ConfigLoader.parse("audit:\n  reportFormat: OpenReports\n").audit().reportFormat();
+    assertThat(openReports).isEqualTo(ReportFormat.OPENREPORTS);
+    assertThat(openReports.policyReports()).isFalse();
   }
 
   @Test
