@@ -171,16 +171,19 @@ None
 {{- end -}}
 
 {{/*
-Whether to install the CRD named .name ("true" or empty), per reports.installCrds: true, false, or
-auto: when the cluster has no such CRD (lookup; an offline render such as helm template finds none),
-or when the one it has was installed by this release (so an upgrade keeps managing it).
+Whether to install the CRD of .kind (.group/.version, .plural) ("true" or empty), per
+reports.installCrds: true, false, or auto: when the cluster does not serve the kind yet (on install:
+the API versions Helm discovered; an offline render such as helm template discovers none), or, on
+upgrade, when the CRD there is this release's own (lookup), so an upgrade keeps managing it. Kyverno's
+or Policy Reporter's CRDs are never replaced. Lookups only on upgrade: installs render offline.
 */}}
 {{- define "imagegate.installCrd" -}}
 {{- $setting := toString .root.Values.reports.installCrds -}}
 {{- if eq $setting "true" -}}
 true
 {{- else if eq $setting "auto" -}}
-{{- $existing := lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" .name -}}
+{{- if .root.Release.IsUpgrade -}}
+{{- $existing := lookup "apiextensions.k8s.io/v1" "CustomResourceDefinition" "" (printf "%s.%s" .plural .group) -}}
 {{- if not $existing -}}
 true
 {{- else -}}
@@ -188,6 +191,9 @@ true
 {{- if and (eq (index $annotations "meta.helm.sh/release-name" | default "") .root.Release.Name) (eq (index $annotations "meta.helm.sh/release-namespace" | default "") .root.Release.Namespace) -}}
 true
 {{- end -}}
+{{- end -}}
+{{- else if not (.root.Capabilities.APIVersions.Has (printf "%s/%s/%s" .group .version .kind)) -}}
+true
 {{- end -}}
 {{- end -}}
 {{- end -}}
