@@ -35,6 +35,11 @@ final class AuditMetrics {
         .register(registry);
     this.workloads = MultiGauge.builder("imagegate.audit.workloads")
         .description("Workloads judged at the latest audit, by namespace").register(registry);
+    // one audit per registry: gauges an earlier audit left there (an application restarted in the same
+    // JVM, as in tests) would hold that one's state, weakly, and show nothing once it is collected
+    for (String name : List.of("imagegate.audit.duration", "imagegate.audit.last.run.timestamp")) {
+      registry.find(name).meters().forEach(registry::remove);
+    }
     Gauge.builder("imagegate.audit.duration", lastRun, r -> r.get()[0]).baseUnit("seconds")
         .description("Duration of the latest complete audit").register(registry);
     Gauge.builder("imagegate.audit.last.run.timestamp", lastRun, r -> r.get()[1]).baseUnit("seconds")
