@@ -373,6 +373,18 @@ class ClusterAuditTest {
         assertThat(root.at("/results/run-as-non-root/message").asText()).isNotEmpty();
         assertThat(watches(cluster, "imagegate/second")).as("reading the reports starts no informer").isZero();
 
+        // the page and the CSV show the same reports, saying whose they are and where they come from
+        AuditPage.View page = AuditPage.of(b.state(null), new AuditPage.Filter(null, null));
+        assertThat(page.report()).isTrue();
+        assertThat(page.source()).contains("lease holder first").contains("read from the API");
+        assertThat(page.notice()).contains("first audits");
+        assertThat(page.totals().wouldDeny()).isEqualTo(holder.at("/summary/wouldDenyUnderEnforce").asLong());
+        var d2 = page.workloads().stream().filter(w -> w.name().equals("d2")).findFirst().orElseThrow();
+        assertThat(d2.violations()).filteredOn(v -> v.rule().equals("run-as-non-root"))
+            .singleElement().satisfies(v -> assertThat(v.result()).isEqualTo("fail"));
+        assertThat(AuditCsv.of(b.state(null).report(), new AuditPage.Filter("alpha", "run-as-non-root")))
+            .containsPattern("(?m)^alpha,Deployment,d2,run-as-non-root,fail,");
+
         var beta = json.valueToTree(b.json("beta"));
         assertThat(beta.path("namespaces").size()).isEqualTo(1);
         assertThat(beta.at("/namespaces/beta/summary")).isEqualTo(holder.at("/namespaces/beta/summary"));
@@ -384,6 +396,9 @@ class ClusterAuditTest {
         assertThat(refused.path("apiError").asText()).contains("could not be read");
         assertThat(refused.has("summary")).as("never an empty report as if the cluster were clean").isFalse();
         assertThat(refused.has("source")).isFalse();
+        AuditPage.View refusedPage = AuditPage.of(b.state("gamma"), new AuditPage.Filter("gamma", null));
+        assertThat(refusedPage.report()).isFalse();
+        assertThat(refusedPage.notice()).contains("first audits").contains("could not be read");
       } finally {
         a.close();
         b.close();

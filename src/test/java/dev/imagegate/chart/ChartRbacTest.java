@@ -123,7 +123,7 @@ class ChartRbacTest {
   @ParameterizedTest(name = "audit.reportFormat {0}")
   @org.junit.jupiter.params.provider.CsvSource({"policyreport, true, false", "openreports, false, true", "both, true, true"})
   void theAuditMayWriteExactlyTheReportsOfItsFormat(String format, boolean policyReports, boolean openReports) {
-    Map<String, Object> sets = sets(false, false, false, true);
+    Map<String, Object> sets = sets(false, false, false, true, false);
     sets.put("audit.reportFormat", format);
     Set<String> granted = permissions(HelmChart.render(sets).one(ClusterRole.class).getRules());
     Set<String> writePolicyReports = verbs("wgpolicyk8s.io", List.of("policyreports"), "create", "update", "delete", "get", "list");
