@@ -3,10 +3,13 @@ package dev.imagegate.audit;
 import dev.imagegate.audit.AuditReport.NamespaceAudit;
 import dev.imagegate.audit.AuditReport.Result;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
+import java.time.LocalDate;
 import java.util.List;
-import java.util.Objects;
+import java.util.Map;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * {@code GET /audit.csv}: one row per workload and rule, as the PolicyReports have them (RFC 4180,
@@ -21,6 +24,11 @@ final class AuditCsv {
 
   /** The report's rows that pass the filter (the rule filter keeps that rule's rows). */
   static String of(AuditReport report, AuditPage.Filter filter) {
+    return of(report, filter, Map.of());
+  }
+
+  /** @param exceptionEnds each configured exception's end date by its name ({@link AuditPage#ends}) */
+  static String of(AuditReport report, AuditPage.Filter filter, Map<String, LocalDate> exceptionEnds) {
     StringBuilder csv = new StringBuilder();
     line(csv, HEADER);
     for (NamespaceAudit namespace : report.namespaces().values()) {
@@ -30,7 +38,7 @@ final class AuditCsv {
       for (WorkloadAudit workload : namespace.workloads()) {
         for (Result result : workload.results()) {
           if (filter.rule() == null || filter.rule().equals(result.rule())) {
-            line(csv, row(workload, result));
+            line(csv, row(workload, result, exceptionEnds));
           }
         }
       }
@@ -38,17 +46,17 @@ final class AuditCsv {
     return csv.toString();
   }
 
-  private static List<String> row(WorkloadAudit workload, Result result) {
-    List<Finding> findings = workload.findings().stream().filter(f -> f.ruleId().equals(result.rule())).toList();
-    AuditPage.ExceptionView exception = findings.stream().map(f -> AuditPage.exception(workload, f))
-        .filter(Objects::nonNull).findFirst().orElse(null);
+  private static List<String> row(WorkloadAudit workload, Result result, Map<String, LocalDate> exceptionEnds) {
+    List<Finding> findings = Stream.concat(workload.findings().stream(), workload.excepted().stream().map(Excepted::finding))
+        .filter(f -> f.ruleId().equals(result.rule())).toList();
+    AuditPage.ExceptionView exception = AuditPage.exception(workload, result.rule(), exceptionEnds);
     return List.of(workload.workload().namespace(), workload.workload().kind(), workload.workload().name(), result.rule(),
         result.result(), result.mode() == null ? "" : result.mode().id(), String.valueOf("fail".equals(result.result())),
         findings.stream().map(Finding::container).distinct().collect(Collectors.joining(" ")),
         findings.stream().map(Finding::image).distinct().collect(Collectors.joining(" ")),
         result.message(),
         exception == null ? "" : exception.name(),
-        exception == null ? "" : exception.reason(),
+        exception == null || exception.reason() == null ? "" : exception.reason(),
         exception == null || exception.expires() == null ? "" : exception.expires());
   }
 

@@ -3,11 +3,14 @@ package dev.imagegate.audit;
 import dev.imagegate.audit.AuditReport.NamespaceAudit;
 import dev.imagegate.audit.AuditReport.Result;
 import dev.imagegate.audit.AuditReport.WorkloadAudit;
+import dev.imagegate.config.ExceptionEntry;
+import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.rules.ContainerContext;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -24,6 +27,8 @@ import java.util.TreeSet;
  * relative: {@code ?…} or {@code #…}), so no value from the cluster can become a scheme or a path.
  */
 final class AuditPage {
+  /** The result shown for a violation an exception let through (the report's result is {@code skip}). */
+  static final String EXCEPTED = "excepted";
   /** Workloads listed at most: a page of a large cluster stays usable; the filters narrow it. */
   static final int MAX_WORKLOADS = 500;
   /** Images listed in "top images". */
@@ -108,7 +113,7 @@ final class AuditPage {
   /**
    * One finding.
    *
-   * @param result fail, warn or error (as in the PolicyReport)
+   * @param result fail, warn or error (as in the PolicyReport), or excepted
    * @param problem what is wrong
    * @param fix how to fix it, or null when the message has no separate hint
    * @param exception the exception letting it through, or null
@@ -130,6 +135,11 @@ final class AuditPage {
   }
 
   static View of(AuditState state, Filter filter) {
+    return of(state, filter, Map.of());
+  }
+
+  /** @param exceptionEnds each configured exception's end date by its name ({@link #ends}) */
+  static View of(AuditState state, Filter filter, Map<String, LocalDate> exceptionEnds) {
     AuditReport full = state.report();
     if (full == null) {
       return notice(state);
@@ -151,7 +161,7 @@ final class AuditPage {
         }
       }
     }
-    List<WorkloadRow> rows = listed.stream().limit(MAX_WORKLOADS).map(AuditPage::row).toList();
+    List<WorkloadRow> rows = listed.stream().limit(MAX_WORKLOADS).map(w -> row(w, exceptionEnds)).toList();
 
     List<Link> namespaceLinks = full.namespaces().keySet().stream()
         .map(n -> new Link(n, Filter.href(n, filter.rule()), n.equals(filter.namespace()))).toList();
@@ -172,12 +182,43 @@ final class AuditPage {
     return workload.results().stream().anyMatch(r -> r.rule().equals(rule) && r.violation());
   }
 
+  /** Each configured exception's end date by its name (an exception without one, or from an annotation, is absent). */
+  static Map<String, LocalDate> ends(List<ExceptionEntry> exceptions) {
+    Map<String, LocalDate> ends = new HashMap<>();
+    exceptions.stream().filter(e -> e.expires() != null).forEach(e -> ends.put(e.name(), e.expires()));
+    return ends;
+  }
+
+  /** The rules of which an exception let some violations of the workload through. */
+  static Set<String> exceptedRules(WorkloadAudit workload) {
+    Set<String> rules = new TreeSet<>();
+    workload.excepted().forEach(e -> rules.add(e.finding().ruleId()));
+    // read from the API a workload has its results alone: an excepted rule's result names the exception
+    workload.results().stream().filter(r -> r.exception() != null).forEach(r -> rules.add(r.rule()));
+    return rules;
+  }
+
   /**
-   * The exception that lets this finding through, or null. Named exceptions (name, reason, end
-   * date) reach the page through here once the audit records them with its findings.
+   * The exception that let violations of {@code rule} through in this workload, or null: as the
+   * audit recorded it, else as its result names it (then without the reason, which is in the message).
    */
-  static ExceptionView exception(WorkloadAudit workload, Finding finding) {
-    return null;
+  static ExceptionView exception(WorkloadAudit workload, String rule, Map<String, LocalDate> ends) {
+    for (Excepted excepted : workload.excepted()) {
+      if (excepted.finding().ruleId().equals(rule)) {
+        return view(excepted, ends);
+      }
+    }
+    return workload.results().stream().filter(r -> r.rule().equals(rule) && r.exception() != null).findFirst()
+        .map(r -> new ExceptionView(r.exception(), null, end(r.exception(), ends))).orElse(null);
+  }
+
+  private static ExceptionView view(Excepted excepted, Map<String, LocalDate> ends) {
+    return new ExceptionView(excepted.exception(), excepted.reason(), end(excepted.exception(), ends));
+  }
+
+  private static String end(String exception, Map<String, LocalDate> ends) {
+    LocalDate end = ends.get(exception);
+    return end == null ? null : end.toString();
   }
 
   private static Totals totals(AuditReport report) {
@@ -191,7 +232,7 @@ final class AuditPage {
         wouldDeny += workload.wouldDeny() ? 1 : 0;
         deniedNow += workload.deniedNow() ? 1 : 0;
         warned += !workload.wouldDeny() && workload.results().stream().anyMatch(Result::violation) ? 1 : 0;
-        excepted += workload.findings().stream().anyMatch(f -> exception(workload, f) != null) ? 1 : 0;
+        excepted += exceptedRules(workload).isEmpty() ? 0 : 1;
         errors += workload.results().stream().anyMatch(r -> "error".equals(r.result())) ? 1 : 0;
       }
     }
@@ -214,8 +255,7 @@ final class AuditPage {
 
   private static List<RuleRow> perRule(AuditReport report, Filter filter) {
     Map<String, Integer> excepted = new HashMap<>();
-    report.namespaces().values().forEach(n -> n.workloads().forEach(w -> w.findings().stream()
-        .filter(f -> exception(w, f) != null).map(Finding::ruleId).distinct()
+    report.namespaces().values().forEach(n -> n.workloads().forEach(w -> exceptedRules(w)
         .forEach(rule -> excepted.merge(rule, 1, Integer::sum))));
     List<RuleRow> rows = new ArrayList<>();
     report.byRule().forEach((rule, counts) -> rows.add(new RuleRow(rule, Filter.href(filter.namespace(), rule) + "#workloads", counts.get("pass"), counts.get("fail"),
@@ -245,7 +285,7 @@ final class AuditPage {
         .toList();
   }
 
-  private static WorkloadRow row(WorkloadAudit audit) {
+  private static WorkloadRow row(WorkloadAudit audit, Map<String, LocalDate> ends) {
     var workload = audit.workload();
     List<ContainerRow> containers = new ArrayList<>();
     for (ContainerContext container : workload.containers()) {
@@ -254,28 +294,36 @@ final class AuditPage {
     Map<String, String> resultByRule = new LinkedHashMap<>();
     audit.results().forEach(r -> resultByRule.put(r.rule(), r.result()));
     List<ViolationRow> violations = new ArrayList<>();
-    if (audit.findings().isEmpty()) {
+    if (audit.findings().isEmpty() && audit.excepted().isEmpty()) {
       // read from the API, a workload has its results alone: their messages say what was found
       for (Result result : audit.results()) {
-        if (result.violation() || "error".equals(result.result())) {
+        if (result.violation() || "error".equals(result.result()) || result.exception() != null) {
           String[] message = problemAndFix(result.message());
-          violations.add(new ViolationRow(result.rule(), result.result(), result.mode() == null ? "" : result.mode().id(), "", "",
-              message[0], message[1], null));
+          violations.add(new ViolationRow(result.rule(), result.exception() != null ? EXCEPTED : result.result(),
+              result.mode() == null ? "" : result.mode().id(), "", "", message[0], message[1], exception(audit, result.rule(), ends)));
         }
       }
     }
     for (Finding finding : audit.findings()) {
-      String[] message = problemAndFix(finding.message());
-      violations.add(new ViolationRow(finding.ruleId(), resultByRule.getOrDefault(finding.ruleId(), "error"),
-          finding.mode().id(), finding.container(), finding.image(), message[0], message[1], exception(audit, finding)));
+      violations.add(violation(finding, resultByRule.getOrDefault(finding.ruleId(), "error"), null));
+    }
+    for (Excepted excepted : audit.excepted()) {
+      violations.add(violation(excepted.finding(), EXCEPTED, view(excepted, ends)));
     }
     long passed = audit.results().stream().filter(r -> "pass".equals(r.result())).count();
+    boolean onlyExcepted = violations.stream().allMatch(v -> v.exception() != null);
     String summary = violations.isEmpty()
         ? "passes every rule (" + passed + ")"
-        : audit.wouldDeny() ? (audit.deniedNow() ? "denied now" : "would be denied under enforce") : "warned";
+        : audit.wouldDeny() ? (audit.deniedNow() ? "denied now" : "would be denied under enforce") : onlyExcepted ? EXCEPTED : "warned";
     return new WorkloadRow(workload.namespace(), workload.kind(), workload.name(),
         "w-" + workload.namespace() + "-" + workload.kind() + "-" + workload.name(), audit.wouldDeny(), audit.deniedNow(),
         containers, violations, summary);
+  }
+
+  private static ViolationRow violation(Finding finding, String result, ExceptionView exception) {
+    String[] message = problemAndFix(finding.message());
+    return new ViolationRow(finding.ruleId(), result, finding.mode().id(), finding.container(), finding.image(), message[0], message[1],
+        exception);
   }
 
   /** A rule's message is "what is wrong; how to fix it": split at the last "; " when there is one. */

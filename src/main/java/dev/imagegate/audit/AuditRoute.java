@@ -53,7 +53,7 @@ public class AuditRoute {
     HttpServerResponse response = context.response().putHeader("Vary", "Accept");
     if (prefersHtml(context.request().getHeader("Accept"))) {
       // all namespaces, filtered here: the page links every namespace
-      AuditPage.View view = AuditPage.of(AuditState.of(audit.get(), null), filter(context));
+      AuditPage.View view = AuditPage.of(AuditState.of(audit.get(), null), filter(context), audit.get().exceptionEnds());
       secure(response).setStatusCode(200).putHeader("Content-Type", "text/html; charset=utf-8")
           .end(Templates.page(view).render());
       return;
@@ -80,7 +80,7 @@ public class AuditRoute {
     }
     response.setStatusCode(200).putHeader("Content-Type", "text/csv; charset=utf-8")
         .putHeader("Content-Disposition", "attachment; filename=\"imagegate-audit.csv\"")
-        .end(AuditCsv.of(report, filter(context)));
+        .end(AuditCsv.of(report, filter(context), audit.get().exceptionEnds()));
   }
 
   private static Map<String, Object> json(AuditState state) {

@@ -11,6 +11,8 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.LocalDate;
+import java.util.Map;
 import java.util.Optional;
 import org.jboss.logging.Logger;
 
@@ -68,6 +70,11 @@ public class AuditService {
   /** Why the audit did not start although {@code audit.enabled} is true, or null. */
   public String startError() {
     return startError;
+  }
+
+  /** Each configured exception's end date by its name: shown beside the violations it lets through. */
+  Map<String, LocalDate> exceptionEnds() {
+    return AuditPage.ends(engine.exceptions().entries());
   }
 
   /** The running audit, when {@code audit.enabled} is true and it started. */

@@ -154,7 +154,7 @@ final class ReportsFromApi {
         Map<String, Object> properties = result.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
         String mode = (String) properties.get("mode");
         byResource.computeIfAbsent(id, k -> new ArrayList<>()).add(new Result(text(result.get("policy")), text(result.get("result")),
-            mode(mode), text(result.get("message"))));
+            mode(mode), text(result.get("message")), (String) properties.get("exception")));
       }
     }
     List<WorkloadAudit> workloads = new ArrayList<>();

@@ -31,6 +31,12 @@ class AuditExceptionsTest {
           namespaces: [alpha]
           workloads: ["Deployment/legacy-*"]
           reason: "vendor image runs as root; ticket OPS-1234"
+        - name: vendor-db-root
+          rules: [run-as-non-root]
+          namespaces: [alpha]
+          workloads: ["Deployment/vendor-db"]
+          reason: "vendor database, replaced in Q1"
+          expires: 2099-12-31
       """;
 
   private static AuditFixtures fixtures;
@@ -76,7 +82,7 @@ class AuditExceptionsTest {
 
     Instant now = Instant.now();
     AuditReport report = ClusterAudit.report(now, now, List.of(), audits.values(), ns -> null);
-    GenericKubernetesResource policyReport = PolicyReportWriter.desired(report, report.namespaces().get("alpha"));
+    GenericKubernetesResource policyReport = PolicyReportWriter.desired(PolicyReportWriter.ReportKind.POLICY_REPORT, report, report.namespaces().get("alpha"));
     @SuppressWarnings("unchecked")
     List<Map<String, Object>> results = (List<Map<String, Object>>) policyReport.getAdditionalProperties().get("results");
     assertThat(results).filteredOn(r -> "skip".equals(r.get("result"))).singleElement().satisfies(r -> {
@@ -104,5 +110,34 @@ class AuditExceptionsTest {
     assertThat(exceptedShown).singleElement().satisfies(e -> assertThat(e)
         .containsEntry("rule", "run-as-non-root").containsEntry("exception", "legacy-root")
         .containsEntry("reason", "vendor image runs as root; ticket OPS-1234"));
+  }
+
+  @Test
+  void anExceptedWorkloadShowsOnThePageAndInTheCsvWithTheExceptionsNameReasonAndEndDate() throws Exception {
+    Workload vendor = deployment("vendor-db", root());
+    Map<String, WorkloadAudit> audits = ClusterAudit.judge(fixtures.engine, List.of(vendor), ns -> null, 2);
+    Instant now = Instant.now();
+    AuditReport report = ClusterAudit.report(now, now, List.of(), audits.values(), ns -> null);
+    var ends = AuditPage.ends(fixtures.engine.exceptions().entries());
+    AuditState state = AuditState.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1)));
+
+    AuditPage.View page = AuditPage.of(state, new AuditPage.Filter(null, null), ends);
+
+    assertThat(page.totals().excepted()).isEqualTo(1);
+    assertThat(page.perRule()).filteredOn(r -> r.rule().equals("run-as-non-root")).singleElement()
+        .satisfies(r -> assertThat(r.excepted()).isEqualTo(1));
+    AuditPage.WorkloadRow row = page.workloads().stream().filter(w -> w.name().equals("vendor-db")).findFirst().orElseThrow();
+    assertThat(row.violations()).filteredOn(v -> v.rule().equals("run-as-non-root")).singleElement().satisfies(v -> {
+      assertThat(v.result()).isEqualTo("excepted");
+      assertThat(v.container()).isEqualTo("web");
+      assertThat(v.exception()).isEqualTo(new AuditPage.ExceptionView("vendor-db-root", "vendor database, replaced in Q1", "2099-12-31"));
+    });
+    assertThat(row.violations()).filteredOn(v -> v.rule().equals("require-healthcheck")).singleElement()
+        .satisfies(v -> assertThat(v.exception()).isNull());
+
+    String csv = AuditCsv.of(report, new AuditPage.Filter("alpha", "run-as-non-root"), ends);
+    assertThat(csv.lines().skip(1)).singleElement().satisfies(line -> assertThat(line)
+        .startsWith("alpha,Deployment,vendor-db,run-as-non-root,skip,")
+        .endsWith(",vendor-db-root,\"vendor database, replaced in Q1\",2099-12-31"));
   }
 }

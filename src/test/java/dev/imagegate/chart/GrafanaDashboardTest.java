@@ -40,12 +40,27 @@ import org.junit.jupiter.api.Test;
 /**
  * The chart's Grafana dashboard queries only what imagegate exports: every metric name in its
  * PromQL is a series of a running imagegate's {@code /q/metrics} after admissions (allowed, warned,
- * denied, an unreadable image) and an audit, histogram and summary suffixes included.
+ * denied, an unreadable image, one an exception lets through) and an audit, histogram and summary
+ * suffixes included.
  */
 @QuarkusTest
 @WithKubernetesTestServer
-@QuarkusTestResource(value = ClusterTestRegistry.class, restrictToAnnotatedClass = true)
+@QuarkusTestResource(value = GrafanaDashboardTest.WithAnException.class, restrictToAnnotatedClass = true)
 class GrafanaDashboardTest {
+  /** The cluster features and one exception, so that an admission it lets through exports its counter. */
+  public static class WithAnException extends ClusterTestRegistry {
+    @Override
+    protected String config(String registryHostPort) {
+      return super.config(registryHostPort) + """
+          exceptions:
+            - name: legacy-root
+              rules: [run-as-non-root]
+              namespaces: [legacy]
+              reason: "vendor image runs as root"
+          """;
+    }
+  }
+
   static final Path DASHBOARD = Path.of("charts", "imagegate", "dashboards", "imagegate.json");
   private static final Set<String> KEYWORDS = Set.of("by", "without", "on", "ignoring", "group_left", "group_right", "bool",
       "and", "or", "unless", "offset");
@@ -121,6 +136,7 @@ class GrafanaDashboardTest {
     admit("apps", "root", spec(container("web", "nginx:1.27")));
     admit("apps", "latest", spec(wellBehaved("web", "nginx:latest")));
     admit("apps", "ghost", spec(wellBehaved("web", "acme/ghost:9.9")));
+    admit("legacy", "vendor", spec(container("web", "nginx:1.27")));
     server.getClient().pods().inNamespace("apps")
         .resource(new PodBuilder(Reviews.pod("root", spec(container("web", "nginx:1.27")))).build()).create();
     var auditor = audit.auditor().orElseThrow();
@@ -136,7 +152,8 @@ class GrafanaDashboardTest {
     Set<String> queried = new TreeSet<>();
     queries().forEach(query -> queried.addAll(metricNames(query)));
     assertThat(queried).as("the dashboard's metrics").contains("imagegate_admissions_total",
-        "imagegate_admission_duration_seconds_bucket", "imagegate_registry_errors_total", "imagegate_audit_would_deny");
+        "imagegate_admission_duration_seconds_bucket", "imagegate_registry_errors_total", "imagegate_audit_would_deny",
+        "imagegate_exceptions_applied_total");
     assertThat(queried).allSatisfy(name -> assertThat(exported).as("exported by imagegate").contains(name));
   }
 
