@@ -43,10 +43,6 @@ class AdmissionEventsTest {
     cluster.close();
   }
 
-  private static AdmissionCall request(HasMetadata object, boolean dryRun) throws Exception {
-    return Reviews.call(object, dryRun);
-  }
-
   private static Decision decision(AdmissionCall request, Mode mode, String message) {
     Verdict verdict = new Verdict(List.of(new Finding("web", "nginx:1.27", "run-as-non-root", message, mode)));
     return new Decision(AdmissionResponses.of(request.uid(), verdict), verdict, null);
@@ -74,7 +70,7 @@ class AdmissionEventsTest {
   @Test
   void aCrashLoopingControllerGetsOneEventPerIntervalOnItself() throws Exception {
     for (int i = 0; i < 20; i++) {
-      AdmissionCall request = request(replicaSetPod("web-5d4f8b"), false);
+      AdmissionCall request = Reviews.call(replicaSetPod("web-5d4f8b"), false);
       events.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     }
     List<Event> written = written();
@@ -94,9 +90,9 @@ class AdmissionEventsTest {
     assertThat(count("suppressed")).isEqualTo(19);
 
     // another workload, and a warning on the same one, are events of their own
-    AdmissionCall other = request(replicaSetPod("api-7c9d"), false);
+    AdmissionCall other = Reviews.call(replicaSetPod("api-7c9d"), false);
     events.record(other, decision(other, Mode.ENFORCE, "image runs as root"));
-    AdmissionCall warned = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall warned = Reviews.call(replicaSetPod("web-5d4f8b"), false);
     events.record(warned, decision(warned, Mode.WARN, "image runs as root"));
     assertThat(written()).extracting(e -> e.getRegarding().getName() + " " + e.getAction())
         .containsExactlyInAnyOrder("web-5d4f8b Denied", "api-7c9d Denied", "web-5d4f8b Warned");
@@ -104,7 +100,7 @@ class AdmissionEventsTest {
 
   @Test
   void aBarePodIsReportedOnItself() throws Exception {
-    AdmissionCall request = request(Reviews.pod("web", Reviews.spec(Reviews.container("web", "nginx:1.27"))), false);
+    AdmissionCall request = Reviews.call(Reviews.pod("web", Reviews.spec(Reviews.container("web", "nginx:1.27"))), false);
     events.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     assertThat(written()).singleElement().satisfies(event -> {
       assertThat(event.getRegarding().getKind()).isEqualTo("Pod");
@@ -116,11 +112,11 @@ class AdmissionEventsTest {
 
   @Test
   void dryRunsAndAllowedOrAuditedAdmissionsWriteNothing() throws Exception {
-    AdmissionCall dryRun = request(replicaSetPod("web-5d4f8b"), true);
+    AdmissionCall dryRun = Reviews.call(replicaSetPod("web-5d4f8b"), true);
     events.record(dryRun, decision(dryRun, Mode.ENFORCE, "image runs as root"));
-    AdmissionCall audited = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall audited = Reviews.call(replicaSetPod("web-5d4f8b"), false);
     events.record(audited, decision(audited, Mode.AUDIT, "image runs as root"));
-    AdmissionCall clean = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall clean = Reviews.call(replicaSetPod("web-5d4f8b"), false);
     events.record(clean, new Decision(AdmissionResponses.allow(clean.uid()), Verdict.CLEAN, null));
     assertThat(written()).isEmpty();
     assertThat(cluster.writes("/events")).isEmpty();
@@ -131,7 +127,7 @@ class AdmissionEventsTest {
     AdmissionEvents off = new AdmissionEvents(false, Duration.ofMinutes(10), () -> {
       throw new AssertionError("no client when events are off");
     }, meters);
-    AdmissionCall request = request(replicaSetPod("web-5d4f8b"), false);
+    AdmissionCall request = Reviews.call(replicaSetPod("web-5d4f8b"), false);
     off.record(request, decision(request, Mode.ENFORCE, "image runs as root"));
     assertThat(off.drain(Duration.ofSeconds(1))).isTrue();
     assertThat(cluster.writes("/events")).isEmpty();
@@ -139,7 +135,7 @@ class AdmissionEventsTest {
 
   @Test
   void longNotesAreCutUnderTheApiLimitAndNeverHoldSecretValues() throws Exception {
-    AdmissionCall request = request(new PodBuilder(Reviews.pod("leaky", Reviews.spec(new ContainerBuilder()
+    AdmissionCall request = Reviews.call(new PodBuilder(Reviews.pod("leaky", Reviews.spec(new ContainerBuilder()
         .withName("app").withImage("acme/leaky:1.0").addNewEnv().withName("DB_PASSWORD").withValue("hunter2-S3cr3t").endEnv()
         .build()))).build(), false);
     List<Finding> findings = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.imagegate.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.TrustAllTls;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,7 +13,6 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @TestProfile(AdmissionWarmupThroughPortTest.WarmUp.class)
 class AdmissionWarmupThroughPortTest {
   static final int ADMISSIONS = 100;
-  static final int PORT = freePort();
+  static final int PORT = LocalRegistry.freePort();
 
   public static class WarmUp implements QuarkusTestProfile {
     @Override
@@ -106,14 +106,6 @@ class AdmissionWarmupThroughPortTest {
       Files.writeString(file, yaml);
       file.toFile().deleteOnExit();
       return file;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static int freePort() {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }

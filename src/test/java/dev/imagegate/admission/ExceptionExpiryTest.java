@@ -80,10 +80,6 @@ class ExceptionExpiryTest {
     cluster.close();
   }
 
-  private static AdmissionCall request(Pod pod, boolean dryRun) throws Exception {
-    return Reviews.call(pod, dryRun);
-  }
-
   private static Pod replicaSetPod(String replicaSet) {
     return new PodBuilder(Reviews.pod(null, Reviews.spec(Reviews.container("db", "vendor/db:5.7")))).editMetadata()
         .withName(null).withGenerateName(replicaSet + "-")
@@ -110,11 +106,11 @@ class ExceptionExpiryTest {
   @Test
   void atTheEndOfItsDayTheGaugeTurnsOneItIsLoggedOnceAndEachWorkloadItCoveredGetsAnEvent() throws Exception {
     ExceptionExpiry expiry = new ExceptionExpiry(EXCEPTIONS, clock, events, meters);
-    AdmissionCall call = request(replicaSetPod("vendor-db-7c9f"), false);
+    AdmissionCall call = Reviews.call(replicaSetPod("vendor-db-7c9f"), false);
     for (int i = 0; i < 3; i++) {
       expiry.record(call, excepted(call, "vendor-db-root"));
     }
-    AdmissionCall dryRun = request(replicaSetPod("dry-1"), true);
+    AdmissionCall dryRun = Reviews.call(replicaSetPod("dry-1"), true);
     expiry.record(dryRun, excepted(dryRun, "vendor-db-root"));
 
     expiry.check();
@@ -165,7 +161,7 @@ class ExceptionExpiryTest {
       throw new AssertionError("no client when events are off");
     }, meters);
     ExceptionExpiry expiry = new ExceptionExpiry(EXCEPTIONS, clock, off, meters);
-    AdmissionCall call = request(replicaSetPod("vendor-db-7c9f"), false);
+    AdmissionCall call = Reviews.call(replicaSetPod("vendor-db-7c9f"), false);
     expiry.record(call, excepted(call, "vendor-db-root"));
     clock.now.set(Instant.parse("2027-04-02T00:00:00Z"));
 

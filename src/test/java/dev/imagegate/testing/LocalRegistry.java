@@ -298,9 +298,11 @@ public final class LocalRegistry implements AutoCloseable {
   }
 
   /** A loopback port that was free a moment ago. */
-  static int freePort() throws IOException {
+  public static int freePort() {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 }

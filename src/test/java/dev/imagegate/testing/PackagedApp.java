@@ -1,7 +1,6 @@
 package dev.imagegate.testing;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,8 +32,8 @@ public final class PackagedApp implements AutoCloseable {
 
   /** Starts the process with {@code IMAGEGATE_CONFIG=config}; it is not ready yet: see {@link #awaitReady}. */
   public static PackagedApp start(Path config) throws IOException {
-    int webhookPort = freePort();
-    int managementPort = freePort();
+    int webhookPort = LocalRegistry.freePort();
+    int managementPort = LocalRegistry.freePort();
     Path log = Files.createTempFile("imagegate-app", ".log");
     // C1 only and the serial collector: a start costs a fraction of the CPU, and several share two cores
     ProcessBuilder builder = new ProcessBuilder("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -97,11 +96,5 @@ public final class PackagedApp implements AutoCloseable {
   public void close() throws InterruptedException {
     process.destroyForcibly();
     process.waitFor(10, TimeUnit.SECONDS);
-  }
-
-  private static int freePort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0)) {
-      return socket.getLocalPort();
-    }
   }
 }
