@@ -99,8 +99,9 @@ final class ManifestReader {
         objects(source, root, "", start, lines, contents);
       }
     } catch (JsonProcessingException e) {
-      int last = offset + (int) text.chars().filter(c -> c == '\n').count(); // past the end: the document's last line
-      contents.errors().add(new InputError(source, Math.min(errorLine(e, offset), Math.max(last, offset + 1)),
+      // a parser that ran past the end (an unclosed bracket) names the document's last line that holds something
+      int last = offset + 1 + (int) text.stripTrailing().chars().filter(c -> c == '\n').count();
+      contents.errors().add(new InputError(source, Math.min(errorLine(e, offset), last),
           "not valid " + (mapper == JSON ? "JSON" : "YAML") + " (document from line " + (offset + 1) + "): " + problem(e)));
     } catch (IOException e) {
       contents.errors().add(new InputError(source, offset + 1, "cannot read: " + e.getClass().getSimpleName()));

@@ -1,11 +1,28 @@
 package dev.imagegate.cli;
 
 import dev.imagegate.policy.PolicyEngine;
+import java.util.Locale;
 import java.util.Map;
 
-/** One sentence per rule id for reports that describe their rules (SARIF), with a link to its section of docs/rules.md. */
+/**
+ * One sentence per rule id for reports that describe their rules (SARIF), with a link to the
+ * section of the documentation that explains it: a rule's own heading in docs/rules.md, the
+ * pseudo-rules' shared one, docs/cli.md's for a document that could not be read. The anchor is
+ * derived from the heading as GitHub derives it, so a link lands on the heading it names.
+ */
 final class RuleHelp {
-  static final String DOCS = "https://github.com/imagegate/imagegate/blob/main/docs/rules.md";
+  static final String REPOSITORY = "https://github.com/imagegate/imagegate";
+  /** Not a rule of the engine: a document that could not be read. */
+  static final String INPUT_ERROR = "input-error";
+
+  /** Where a rule is explained: a file under docs/ and the text of its heading. */
+  record Section(String doc, String heading) {}
+
+  private static final Section PSEUDO_RULES = new Section("rules.md", "Pseudo-rules and limits");
+  private static final Map<String, Section> SECTIONS = Map.of(
+      PolicyEngine.IMAGE_REFERENCE, PSEUDO_RULES,
+      PolicyEngine.IMAGE_UNAVAILABLE, PSEUDO_RULES,
+      INPUT_ERROR, new Section("cli.md", "What is read"));
 
   private static final Map<String, String> SUMMARIES = Map.ofEntries(
       Map.entry("disallow-latest-tag", "The image is pinned: a version tag or a digest, never :latest or no tag."),
@@ -20,7 +37,8 @@ final class RuleHelp {
       Map.entry("image-size", "The image's compressed size (its layers in the manifest) is at most rules.image-size.maxCompressedSize."),
       Map.entry("python-unbuffered", "A Python image runs with PYTHONUNBUFFERED set, in the image or the container's env."),
       Map.entry(PolicyEngine.IMAGE_REFERENCE, "The image reference is one the container runtime accepts."),
-      Map.entry(PolicyEngine.IMAGE_UNAVAILABLE, "The image could be read from its registry (registries.onError decides what a failure does)."));
+      Map.entry(PolicyEngine.IMAGE_UNAVAILABLE, "The image could be read from its registry (registries.onError decides what a failure does)."),
+      Map.entry(INPUT_ERROR, "The manifest can be read as Kubernetes YAML or JSON."));
 
   private RuleHelp() {}
 
@@ -28,7 +46,23 @@ final class RuleHelp {
     return SUMMARIES.getOrDefault(ruleId, "imagegate rule " + ruleId + ".");
   }
 
+  /** The section explaining {@code ruleId}: a rule's heading in docs/rules.md is its id. */
+  static Section section(String ruleId) {
+    return SECTIONS.getOrDefault(ruleId, new Section("rules.md", ruleId));
+  }
+
   static String link(String ruleId) {
-    return DOCS + "#" + ruleId;
+    Section section = section(ruleId);
+    return REPOSITORY + "/blob/main/docs/" + section.doc() + "#" + anchor(section.heading());
+  }
+
+  /**
+   * A heading's anchor as GitHub renders it: lower case, punctuation other than {@code -} and
+   * {@code _} dropped, each space a {@code -} ({@code Pseudo-rules and limits} →
+   * {@code pseudo-rules-and-limits}). Headings repeated in one file get {@code -1}, {@code -2}…
+   * there; rule ids are unique headings.
+   */
+  static String anchor(String heading) {
+    return heading.strip().toLowerCase(Locale.ROOT).replaceAll("[^\\p{L}\\p{N}\\p{M} _-]", "").replace(' ', '-');
   }
 }

@@ -23,8 +23,6 @@ import java.util.Set;
  */
 final class SarifFormat {
   static final String SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json";
-  /** Not a rule of the engine: a document that could not be read. */
-  static final String INPUT_ERROR = "input-error";
   private static final ObjectMapper MAPPER = new ObjectMapper();
 
   void write(CheckReport report, List<String> ruleIds, Writer out) throws IOException {
@@ -32,7 +30,7 @@ final class SarifFormat {
     report.results().forEach(r -> r.findings().forEach(f -> ids.add(f.ruleId())));
     report.results().forEach(r -> r.excepted().forEach(e -> ids.add(e.finding().ruleId())));
     if (!report.errors().isEmpty()) {
-      ids.add(INPUT_ERROR);
+      ids.add(RuleHelp.INPUT_ERROR);
     }
     List<String> rules = new ArrayList<>(ids);
     try (JsonGenerator json = MAPPER.getFactory().createGenerator(out)) {
@@ -46,10 +44,10 @@ final class SarifFormat {
       json.writeObjectFieldStart("tool");
       json.writeObjectFieldStart("driver");
       json.writeStringField("name", "imagegate");
-      json.writeStringField("informationUri", RuleHelp.DOCS.replace("/blob/main/docs/rules.md", ""));
+      json.writeStringField("informationUri", RuleHelp.REPOSITORY);
       json.writeArrayFieldStart("rules");
       for (String id : rules) {
-        String summary = id.equals(INPUT_ERROR) ? "The manifest can be read as Kubernetes YAML or JSON." : RuleHelp.summary(id);
+        String summary = RuleHelp.summary(id);
         json.writeStartObject();
         json.writeStringField("id", id);
         json.writeObjectFieldStart("shortDescription");
@@ -87,8 +85,8 @@ final class SarifFormat {
       }
       for (InputError error : report.errors()) {
         json.writeStartObject();
-        json.writeStringField("ruleId", INPUT_ERROR);
-        json.writeNumberField("ruleIndex", rules.indexOf(INPUT_ERROR));
+        json.writeStringField("ruleId", RuleHelp.INPUT_ERROR);
+        json.writeNumberField("ruleIndex", rules.indexOf(RuleHelp.INPUT_ERROR));
         json.writeStringField("level", "error");
         json.writeObjectFieldStart("message");
         json.writeStringField("text", error.message());

@@ -111,8 +111,12 @@ final class RuleRuns {
       } else if (judged != null) {
         messages = acrossPlatforms(rule, container, judged);
       } else {
-        statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable == null ? null : unavailable.message()));
-        continue;
+        // the image gave nothing to judge; what the pod spec carries by itself still counts
+        messages = rule.checkWithoutImage(container).stream().map(Violation::message).toList();
+        if (messages.isEmpty()) {
+          statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable == null ? null : unavailable.message()));
+          continue;
+        }
       }
       Mode mode = modes.rule(rule.id(), namespaceMode);
       ExceptionEntry exception = messages.isEmpty() ? null : exceptions.covering(rule.id(), container);

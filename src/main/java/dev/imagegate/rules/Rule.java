@@ -31,4 +31,13 @@ public interface Rule {
    * @return what is wrong, empty when the container passes
    */
   List<Violation> check(ContainerContext container, ImageFacts image);
+
+  /**
+   * What a rule that needs the image can still tell from the pod spec alone, when the image could not
+   * be read (the registry failed, {@code imagegate check --offline}): a violation the pod spec carries
+   * by itself is one whatever the image holds. Empty: the rule is not evaluated.
+   */
+  default List<Violation> checkWithoutImage(ContainerContext container) {
+    return List.of();
+  }
 }

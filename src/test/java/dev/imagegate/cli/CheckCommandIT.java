@@ -137,7 +137,7 @@ class CheckCommandIT {
     assertThat(workloads.get(2).path("findings").size()).isZero();
     JsonNode error = report.path("inputErrors").get(0);
     assertThat(error.path("source").asText()).isEqualTo(file.toString());
-    assertThat(error.path("line").asInt()).isBetween(51, 54);
+    assertThat(error.path("line").asInt()).as("the line of the unclosed {, where the document ends").isEqualTo(53);
     assertThat(error.path("message").asText()).startsWith("not valid YAML (document from line 51): ");
     assertThat(run.stdout() + run.stderr()).doesNotContain(AWS_SECRET);
   }
@@ -217,6 +217,103 @@ class CheckCommandIT {
     assertThat(registry.accessLog().requests()).isEmpty();
   }
 
+  /** A Deployment with a literal AWS secret key in its pod env, and a container on :latest. */
+  static String leakyDeployment() {
+    return """
+        apiVersion: apps/v1
+        kind: Deployment
+        metadata:
+          name: leaky
+          namespace: shop
+        spec:
+          template:
+            spec:
+              containers:
+                - name: app
+                  image: %1$s/shop/root:1.0
+                  env:
+                    - name: LOG_LEVEL
+                      value: debug
+                    - name: AWS_SECRET_ACCESS_KEY
+                      value: %2$s
+                - name: tools
+                  image: %1$s/shop/nonroot:latest
+        """.formatted(host, AWS_SECRET);
+  }
+
+  @Test
+  void offlineStillJudgesTheTagAndPodEnvSecretsByNameInEveryFormatAndReportsTheImageRulesNotEvaluated() throws Exception {
+    Path file = Path.of("target", "cli-offline", "leaky.yaml");
+    Files.createDirectories(file.getParent());
+    Files.writeString(file, leakyDeployment());
+    registry.accessLog().reset();
+    Map<String, CheckProcess.Outcome> runs = new java.util.LinkedHashMap<>();
+    for (String format : List.of("text", "json", "sarif", "junit")) {
+      runs.put(format, CheckProcess.run("-f", file.toString(), "--config", config.toString(), "--offline", "-o", format));
+    }
+
+    assertThat(registry.accessLog().requests()).as("no registry access").isEmpty();
+    runs.forEach((format, run) -> {
+      assertThat(run.exit()).as(format + ": " + run.stderr()).isEqualTo(1);
+      assertThat(run.stdout() + run.stderr()).as(format).doesNotContain(AWS_SECRET).doesNotContain("image-unavailable");
+    });
+    JsonNode workload = JSON.readTree(runs.get("json").stdout()).path("workloads").get(0);
+    assertThat(workload.path("outcome").asText()).isEqualTo("deny");
+    assertThat(workload.path("findings")).extracting(f -> f.path("container").asText() + " " + f.path("rule").asText() + " "
+            + f.path("message").asText() + " line " + f.path("line").asInt())
+        .containsExactly(
+            "app no-secrets-in-env pod env \"AWS_SECRET_ACCESS_KEY\" holds a secret; use valueFrom.secretKeyRef instead of a literal value line 11",
+            "tools disallow-latest-tag " + workload.path("findings").get(1).path("message").asText() + " line 18");
+    assertThat(workload.path("findings").get(1).path("message").asText()).contains("latest");
+    assertThat(workload.path("rules").path("no-secrets-in-env").asText()).isEqualTo("violated");
+    assertThat(workload.path("rules").path("disallow-latest-tag").asText()).isEqualTo("violated");
+    assertThat(workload.path("rules").path("run-as-non-root").asText()).isEqualTo("not-evaluated");
+    assertThat(workload.path("rules").path("require-healthcheck").asText()).isEqualTo("not-evaluated");
+    assertThat(runs.get("text").stdout())
+        .contains("line 11: deny container \"app\" (" + host + "/shop/root:1.0): [no-secrets-in-env] pod env \"AWS_SECRET_ACCESS_KEY\"")
+        .contains("[run-as-non-root] not evaluated: image config not read")
+        .endsWith("1 workload, 1 would be denied, 0 warned (offline: image config not read)\n");
+    String sarif = runs.get("sarif").stdout();
+    assertThat(SarifSchema.problems(sarif)).isEmpty();
+    JsonNode sarifRun = JSON.readTree(sarif).path("runs").get(0);
+    assertThat(sarifRun.path("results")).extracting(r -> r.path("ruleId").asText()).containsExactly("no-secrets-in-env", "disallow-latest-tag");
+    assertEachFindingIsAtItsImageLine(sarifRun, Files.readAllLines(file));
+    org.w3c.dom.Document junit = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(runs.get("junit").stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    org.w3c.dom.NodeList failures = junit.getElementsByTagName("failure");
+    assertThat(failures.getLength()).isEqualTo(2);
+    assertThat(failures.item(0).getTextContent()).contains("[no-secrets-in-env] pod env \"AWS_SECRET_ACCESS_KEY\"");
+  }
+
+  /**
+   * While the command runs (standard input held open: it is reading it, so Quarkus has started
+   * everything it starts), the process listens on no TCP port, even with every port of the webhook
+   * configured through the environment.
+   */
+  @Test
+  void checkOpensNoPortEvenWithThePortsConfigured() throws Exception {
+    Map<String, String> ports = Map.of("QUARKUS_HTTP_PORT", String.valueOf(LocalRegistry.freePort()),
+        "QUARKUS_HTTP_SSL_PORT", String.valueOf(LocalRegistry.freePort()),
+        "QUARKUS_MANAGEMENT_PORT", String.valueOf(LocalRegistry.freePort()));
+    CheckProcess.Started check = CheckProcess.start(ports, "-f", "-", "--offline");
+    try (var stdin = check.process().getOutputStream()) {
+      // more than a pipe holds: once written, the command has read most of it, from inside its run
+      stdin.write(("# " + "x".repeat(1021) + "\n").repeat(1024).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+      stdin.flush();
+
+      assertThat(check.process().isAlive()).isTrue();
+      assertThat(dev.imagegate.testing.ListeningPorts.of(check.process().pid())).isEmpty();
+      for (String port : ports.values()) {
+        new java.net.ServerSocket(Integer.parseInt(port), 1, java.net.InetAddress.getLoopbackAddress()).close(); // not taken
+      }
+      stdin.write("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: nginx:1.27}]\n"
+          .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+    CheckProcess.Outcome done = check.finish(null);
+    assertThat(done.exit()).as(done.stderr()).isZero();
+    assertThat(done.stdout()).endsWith("1 workload, 0 would be denied, 0 warned (offline: image config not read)\n");
+  }
+
   @Test
   void usageAndConfigurationErrorsExitTwoWithAClearMessage() throws Exception {
     CheckProcess.Outcome nothing = CheckProcess.run();
@@ -291,43 +388,74 @@ class CheckCommandIT {
     assertThat(workloads.get(1).path("findings").get(0).path("line").asInt()).isEqualTo(3);
   }
 
-  /** One CronJob, fed to both: the webhook's denial and the CLI's findings name the same containers, rules and words. */
+  /**
+   * One set of objects fed to both, each with its namespace written in as the apiserver sends it:
+   * the packaged webhook's {@code /validate} and {@code check} decide the same (denied or admitted)
+   * and word the same findings (a denial's lines, the warnings).
+   */
   @Test
-  void theCliAndValidateGiveTheSameVerdictForTheSameObject() throws Exception {
-    String cronJob = manifests().split("(?m)^---$")[2];
-    JsonNode object = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(cronJob);
-    ((com.fasterxml.jackson.databind.node.ObjectNode) object.path("metadata")).put("namespace", "apps");
-    String review = JSON.writeValueAsString(Map.of("apiVersion", "admission.k8s.io/v1", "kind", "AdmissionReview",
-        "request", Map.of("uid", "cli-same", "operation", "CREATE", "kind", Map.of("group", "batch", "version", "v1", "kind", "CronJob"),
-            "namespace", "apps", "name", "nightly", "object", object)));
-    Path file = Files.createTempFile("cronjob", ".yaml");
-    Files.writeString(file, new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).writeValueAsString(object));
+  void theCliAndValidateGiveTheSameVerdictForTheSameObjects() throws Exception {
+    ObjectMapper yaml = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
+    List<JsonNode> objects = new java.util.ArrayList<>();
+    for (String document : (manifests() + "---\n" + leakyDeployment()).split("(?m)^---$")) {
+      JsonNode object = yaml.readTree(document);
+      for (JsonNode one : object.path("kind").asText().equals("List") ? List.of(JSON.convertValue(object.path("items"), JsonNode[].class))
+          : List.of(object)) {
+        if (!one.path("kind").asText().equals("Service")) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) one.path("metadata")).put("namespace", one.path("metadata").path("namespace").asText("apps"));
+          objects.add(one);
+        }
+      }
+    }
+    Path file = Files.createTempFile("same-objects", ".yaml");
+    Files.writeString(file, String.join("---\n", objects.stream().map(o -> {
+      try {
+        return yaml.writeValueAsString(o).replaceFirst("^---\n", "");
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    }).toList()));
 
     CheckProcess.Outcome cli = CheckProcess.run("-f", file.toString(), "--config", config.toString(), "-o", "json");
-    String denial;
+    List<JsonNode> responses = new java.util.ArrayList<>();
     try (dev.imagegate.testing.PackagedApp app = dev.imagegate.testing.PackagedApp.start(config)) {
       java.net.http.HttpClient client = dev.imagegate.testing.PackagedApp.client();
-      String body = client.send(app.awaitReady(client).validate(review), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
-      JsonNode response = JSON.readTree(body).path("response");
-      assertThat(response.path("allowed").asBoolean(true)).isFalse();
-      denial = response.path("status").path("message").asText() + "\n"
-          + String.join("\n", JSON.convertValue(response.path("warnings"), String[].class));
+      app.awaitReady(client);
+      assertThat(dev.imagegate.testing.ListeningPorts.of(app.process().pid())).as("the webhook listens: the probe of the port test sees ports")
+          .contains(app.webhookPort());
+      for (JsonNode object : objects) {
+        String review = dev.imagegate.admission.Reviews.create(
+            new io.fabric8.kubernetes.client.utils.KubernetesSerialization().unmarshal(JSON.writeValueAsString(object)));
+        responses.add(JSON.readTree(client.send(app.validate(review), java.net.http.HttpResponse.BodyHandlers.ofString()).body())
+            .path("response"));
+      }
     }
 
     assertThat(cli.exit()).as(cli.stderr()).isEqualTo(1);
-    JsonNode findings = JSON.readTree(cli.stdout()).path("workloads").get(0).path("findings");
-    assertThat(findings).hasSize(3);
-    for (JsonNode finding : findings) {
-      String container = finding.path("container").asText();
-      String rule = finding.path("rule").asText();
-      String message = finding.path("message").asText();
-      if (finding.path("mode").asText().equals("enforce")) { // a line of the denial
-        assertThat(denial).contains("container \"" + container + "\" (" + finding.path("image").asText() + "): [" + rule + "] " + message);
-      } else { // an apiserver warning, shortened to its limit
-        assertThat(denial).contains("[" + rule + "] container \"" + container + "\": " + message.substring(0, 40));
+    JsonNode workloads = JSON.readTree(cli.stdout()).path("workloads");
+    assertThat(workloads).extracting(w -> w.path("kind").asText() + " " + w.path("outcome").asText())
+        .containsExactly("Deployment pass", "CronJob deny", "Pod pass", "Deployment deny");
+    for (int i = 0; i < objects.size(); i++) {
+      JsonNode workload = workloads.get(i);
+      JsonNode response = responses.get(i);
+      String denial = response.path("status").path("message").asText("");
+      List<String> warnings = new java.util.ArrayList<>();
+      response.path("warnings").forEach(warning -> warnings.add(warning.asText()));
+      assertThat(response.path("allowed").asBoolean()).as("admitted: %s", workload).isEqualTo(!workload.path("outcome").asText().equals("deny"));
+      List<JsonNode> findings = List.of(JSON.convertValue(workload.path("findings"), JsonNode[].class));
+      assertThat(warnings).as("one warning per finding that warns").hasSize((int) findings.stream().filter(f -> f.path("mode").asText().equals("warn")).count());
+      for (JsonNode finding : findings) {
+        String container = finding.path("container").asText();
+        String rule = finding.path("rule").asText();
+        String message = finding.path("message").asText();
+        if (finding.path("mode").asText().equals("enforce")) { // a line of the denial
+          assertThat(denial).contains("container \"" + container + "\" (" + finding.path("image").asText() + "): [" + rule + "] " + message);
+        } else { // an apiserver warning, shortened to its limit
+          assertThat(String.join("\n", warnings)).contains("[" + rule + "] container \"" + container + "\": " + message.substring(0, Math.min(40, message.length())));
+        }
       }
+      assertThat(denial + warnings).doesNotContain(AWS_SECRET);
     }
-    assertThat(denial).doesNotContain(AWS_SECRET);
   }
 
   @Test
@@ -362,6 +490,31 @@ class CheckCommandIT {
     assertThat(results.get(2).path("level").asText()).isEqualTo("warning");
     assertThat(results.get(3).path("ruleId").asText()).isEqualTo("input-error");
     assertThat(Files.readString(sarif)).doesNotContain(AWS_SECRET);
+    assertThat(SarifSchema.problems(Files.readString(sarif))).isEmpty();
+    assertEachFindingIsAtItsImageLine(sarifRun, Files.readAllLines(file));
+    assertEachHelpUriLandsOnAHeading(sarifRun);
+  }
+
+  /** Each result of a finding names, at its startLine in the file, the line holding the {@code image:} of its container. */
+  private static void assertEachFindingIsAtItsImageLine(JsonNode sarifRun, List<String> lines) {
+    for (JsonNode result : sarifRun.path("results")) {
+      if (result.path("ruleId").asText().equals(RuleHelp.INPUT_ERROR)) {
+        continue;
+      }
+      int startLine = result.path("locations").get(0).path("physicalLocation").path("region").path("startLine").asInt();
+      String image = result.path("message").path("text").asText().replaceFirst("^.*?container \"[^\"]*\" \\(([^)]*)\\).*$", "$1");
+      assertThat(lines.get(startLine - 1)).as("line %d of %s", startLine, result).matches("\\s*(- )?image: \"?" + java.util.regex.Pattern.quote(image) + "\"?");
+    }
+  }
+
+  /** Each rule's helpUri is a section of the documentation that exists. */
+  private static void assertEachHelpUriLandsOnAHeading(JsonNode sarifRun) {
+    for (JsonNode rule : sarifRun.path("tool").path("driver").path("rules")) {
+      String uri = rule.path("helpUri").asText();
+      assertThat(uri).startsWith(RuleHelp.REPOSITORY + "/blob/main/docs/");
+      Path doc = Path.of("docs", uri.substring(uri.indexOf("/docs/") + "/docs/".length(), uri.indexOf('#')));
+      assertThat(RuleHelpTest.anchors(doc)).as("%s for %s", uri, rule.path("id").asText()).contains(uri.substring(uri.indexOf('#') + 1));
+    }
   }
 
   @Test
@@ -424,6 +577,7 @@ class CheckCommandIT {
 
     CheckProcess.Outcome sarif = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString(), "-o", "sarif");
     assertThat(sarif.exit()).isZero();
+    assertThat(SarifSchema.problems(sarif.stdout())).isEmpty();
     JsonNode results = JSON.readTree(sarif.stdout()).path("runs").get(0).path("results");
     assertThat(results).hasSize(3).allSatisfy(result -> {
       assertThat(result.path("suppressions").get(0).path("kind").asText()).isEqualTo("external");

@@ -10,15 +10,33 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /** Runs {@code java -jar target/quarkus-app/quarkus-run.jar check …} as a process, as a CI runner would. */
-final class CheckProcess {
+public final class CheckProcess {
   static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
 
   /** What the command did. */
-  record Outcome(int exit, String stdout, String stderr) {}
+  public record Outcome(int exit, String stdout, String stderr) {}
+
+  /** A command started and not yet finished: its standard input is open until {@link #finish}. */
+  public record Started(Process process, Path stdout, Path stderr) {
+    /** Writes {@code stdin} (may be null), closes standard input and waits for the exit. */
+    public Outcome finish(String stdin) throws IOException, InterruptedException {
+      try (var in = process.getOutputStream()) {
+        if (stdin != null) {
+          in.write(stdin.getBytes(StandardCharsets.UTF_8));
+        }
+      }
+      if (!process.waitFor(90, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new AssertionError("imagegate check did not finish within 90 s; stderr:\n" + Files.readString(stderr));
+      }
+      return new Outcome(process.exitValue(), Files.readString(stdout), Files.readString(stderr));
+    }
+  }
 
   private CheckProcess() {}
 
-  static Outcome run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
+  /** Starts {@code imagegate check args} with {@code env} added to this environment (less IMAGEGATE_CONFIG). */
+  public static Started start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-jar", JAR.toString(), "check"));
     command.addAll(List.of(args));
@@ -27,20 +45,14 @@ final class CheckProcess {
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("IMAGEGATE_CONFIG");
     builder.environment().putAll(env);
-    Process process = builder.start();
-    try (var in = process.getOutputStream()) {
-      if (stdin != null) {
-        in.write(stdin.getBytes(StandardCharsets.UTF_8));
-      }
-    }
-    if (!process.waitFor(90, TimeUnit.SECONDS)) {
-      process.destroyForcibly();
-      throw new AssertionError("imagegate check did not finish within 90 s; stderr:\n" + Files.readString(err));
-    }
-    return new Outcome(process.exitValue(), Files.readString(out), Files.readString(err));
+    return new Started(builder.start(), out, err);
   }
 
-  static Outcome run(String... args) throws IOException, InterruptedException {
+  public static Outcome run(String stdin, Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return start(env, args).finish(stdin);
+  }
+
+  public static Outcome run(String... args) throws IOException, InterruptedException {
     return run(null, Map.of(), args);
   }
 }

@@ -2,6 +2,7 @@ package dev.imagegate.policy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.groups.Tuple.tuple;
 
 import dev.imagegate.config.ConfigLoader;
 import dev.imagegate.config.Mode;
@@ -113,8 +114,8 @@ class PolicyEngineTest {
     assertThat(fetches).hasValue(1);
     assertThat(verdict.findings()).extracting(Finding::container, Finding::ruleId)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("a", "root"), org.assertj.core.groups.Tuple.tuple("a", "spec"),
-            org.assertj.core.groups.Tuple.tuple("b", "root"), org.assertj.core.groups.Tuple.tuple("b", "spec"));
+            tuple("a", "root"), tuple("a", "spec"),
+            tuple("b", "root"), tuple("b", "spec"));
     assertThat(verdict.denied()).isTrue();
   }
 
@@ -124,7 +125,7 @@ class PolicyEngineTest {
     Verdict verdict = judge(engine("mode: audit\nrules:\n  root:\n    mode: enforce\n", source), container("a", "app"));
     assertThat(verdict.findings()).extracting(Finding::ruleId, Finding::mode)
         .containsExactlyInAnyOrder(
-            org.assertj.core.groups.Tuple.tuple("root", Mode.ENFORCE), org.assertj.core.groups.Tuple.tuple("spec", Mode.AUDIT));
+            tuple("root", Mode.ENFORCE), tuple("spec", Mode.AUDIT));
   }
 
   @Test
@@ -187,6 +188,39 @@ class PolicyEngineTest {
     assertThat(verdict.findings()).extracting(Finding::ruleId).contains("spec");
   }
 
+  /** Reads the image, and finds something in the pod spec alone: a container named "bad". */
+  private static final Rule WITH_SPEC_PART = new Rule() {
+    public String id() {
+      return "spec-part";
+    }
+
+    public List<Violation> check(ContainerContext c, ImageFacts image) {
+      return checkWithoutImage(c);
+    }
+
+    public List<Violation> checkWithoutImage(ContainerContext c) {
+      return c.name().equals("bad") ? List.of(new Violation("spec-part", "bad by its spec")) : List.of();
+    }
+  };
+
+  @Test
+  void whatARuleFindsInThePodSpecAloneStillCountsWhenTheImageCannotBeRead() throws Exception {
+    PolicyEngine engine = new PolicyEngine(ConfigLoader.parse(""), List.of(ROOT, WITH_SPEC_PART), source);
+    Judgement judgement = engine.judgeAll(List.of(new Subject("apps", null, List.of(container("bad", "missing"), container("good", "missing")))), 1)
+        .get(0);
+
+    assertThat(judgement.verdict().findings()).extracting(Finding::container, Finding::ruleId, Finding::message).containsExactly(
+        tuple("bad", PolicyEngine.IMAGE_UNAVAILABLE, "docker.io/missing: manifest unknown (HTTP 404)"),
+        tuple("bad", "spec-part", "bad by its spec"),
+        tuple("good", PolicyEngine.IMAGE_UNAVAILABLE, "docker.io/missing: manifest unknown (HTTP 404)"));
+    assertThat(judgement.statuses()).extracting(RuleStatus::container, RuleStatus::ruleId, RuleStatus::outcome).containsExactly(
+        tuple("bad", "root", RuleOutcome.NOT_EVALUATED),
+        tuple("bad", "spec-part", RuleOutcome.VIOLATED),
+        tuple("good", "root", RuleOutcome.NOT_EVALUATED),
+        tuple("good", "spec-part", RuleOutcome.NOT_EVALUATED));
+    assertThat(judgement.rules()).containsEntry("root", RuleOutcome.NOT_EVALUATED).containsEntry("spec-part", RuleOutcome.VIOLATED);
+  }
+
   @Test
   void onErrorAllowTurnsAnUnreadableImageIntoAWarning() {
     Verdict verdict = judge(engine("registries:\n  onError: allow\n", source), container("a", "missing"));
@@ -228,7 +262,7 @@ class PolicyEngineTest {
     Verdict off = judge(new PolicyEngine(ConfigLoader.parse("rules:\n  optional:\n    mode: off\n"), rules, source), container("a", "app"));
 
     assertThat(byDefault.findings()).isEmpty();
-    assertThat(on.findings()).extracting(Finding::ruleId, Finding::mode).containsExactly(org.assertj.core.groups.Tuple.tuple("optional", Mode.WARN));
+    assertThat(on.findings()).extracting(Finding::ruleId, Finding::mode).containsExactly(tuple("optional", Mode.WARN));
     assertThat(off.findings()).isEmpty();
   }
 

@@ -124,6 +124,15 @@ class NoSecretsInEnvRuleTest {
   }
 
   @Test
+  void withoutTheImageOnlyThePodEnvIsJudged() {
+    ContainerContext container = container().env("DB_PASSWORD", "Zq8wL2vR9tYx4Kp").env("LOG_LEVEL", "debug").build();
+    assertThat(rule.checkWithoutImage(container)).extracting(Violation::message)
+        .containsExactly("pod env \"DB_PASSWORD\" holds a password" + SECRET_KEY_REF);
+    assertThat(rule.checkWithoutImage(container().env("LOG_LEVEL", "debug").build())).isEmpty();
+    assertThat(new NoSecretsInEnvRule(new NoSecretsInEnvRule.Options(null, false)).checkWithoutImage(container)).isEmpty();
+  }
+
+  @Test
   void sameKeyIsReportedOncePerPlace() {
     ContainerContext container = container().env("DB_PASSWORD", "Zq8wL2vR9tYx4Kp").build();
     assertThat(messages(container, ImageConfigs.withEnv("DB_PASSWORD=Zq8wL2vR9tYx4Kp")))
