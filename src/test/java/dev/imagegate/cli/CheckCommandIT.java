@@ -278,8 +278,7 @@ class CheckCommandIT {
     JsonNode sarifRun = JSON.readTree(sarif).path("runs").get(0);
     assertThat(sarifRun.path("results")).extracting(r -> r.path("ruleId").asText()).containsExactly("no-secrets-in-env", "disallow-latest-tag");
     assertEachFindingIsAtItsImageLine(sarifRun, Files.readAllLines(file));
-    org.w3c.dom.Document junit = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(runs.get("junit").stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    org.w3c.dom.Document junit = junitXml(runs.get("junit").stdout());
     org.w3c.dom.NodeList failures = junit.getElementsByTagName("failure");
     assertThat(failures.getLength()).isEqualTo(2);
     assertThat(failures.item(0).getTextContent()).contains("[no-secrets-in-env] pod env \"AWS_SECRET_ACCESS_KEY\"");
@@ -522,8 +521,7 @@ class CheckCommandIT {
     CheckProcess.Outcome run = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", config.toString(), "--format", "junit");
 
     assertThat(run.exit()).as(run.stderr()).isEqualTo(1);
-    org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(run.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    org.w3c.dom.Document xml = junitXml(run.stdout());
     org.w3c.dom.NodeList cases = xml.getElementsByTagName("testcase");
     assertThat(cases.getLength()).isEqualTo(3);
     org.w3c.dom.Element cron = (org.w3c.dom.Element) cases.item(1);
@@ -536,6 +534,12 @@ class CheckCommandIT {
     org.w3c.dom.Element suite = (org.w3c.dom.Element) xml.getElementsByTagName("testsuite").item(0);
     assertThat(suite.getAttribute("tests")).isEqualTo("3");
     assertThat(suite.getAttribute("failures")).isEqualTo("1");
+  }
+
+  /** A JUnit report, parsed as CI servers parse it: it must be well-formed XML. */
+  private static org.w3c.dom.Document junitXml(String report) throws Exception {
+    return javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
+        .parse(new java.io.ByteArrayInputStream(report.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   private static List<String> rules(JsonNode workload) {
@@ -587,8 +591,7 @@ class CheckCommandIT {
 
     CheckProcess.Outcome junit = CheckProcess.run(manifests(), Map.of(), "-f", "-", "--config", excepting.toString(), "-o", "junit");
     assertThat(junit.exit()).isZero();
-    org.w3c.dom.Document xml = javax.xml.parsers.DocumentBuilderFactory.newInstance().newDocumentBuilder()
-        .parse(new java.io.ByteArrayInputStream(junit.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+    org.w3c.dom.Document xml = junitXml(junit.stdout());
     assertThat(xml.getElementsByTagName("failure").getLength()).isZero();
     org.w3c.dom.Element cron = (org.w3c.dom.Element) xml.getElementsByTagName("testcase").item(1);
     assertThat(cron.getElementsByTagName("system-out").item(0).getTextContent())
