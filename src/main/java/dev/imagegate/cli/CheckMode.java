@@ -9,7 +9,7 @@ import picocli.CommandLine;
  * they win over application.properties and the environment. No HTTP server and no management
  * interface (no port is opened), logs on standard error and only warnings (standard output is the
  * report's), the {@code --config} file as the webhook's configuration, with every feature that
- * needs a cluster off and the CI runner's registry credentials (docs/cli.md).
+ * needs a cluster off, the CI runner's registry credentials and the disk cache (docs/cli.md).
  */
 final class CheckMode {
   private CheckMode() {}
@@ -24,6 +24,9 @@ final class CheckMode {
     }
     if (options.registryConfig != null && !Main.readable(options.registryConfig)) {
       throw new CommandLine.ParameterException(spec, "--registry-config " + options.registryConfig + ": no such readable file");
+    }
+    if (options.cacheTtl.isNegative() || options.cacheTtl.isZero()) {
+      throw new CommandLine.ParameterException(spec, "--cache-ttl must be longer than 0 (use --no-cache for no cache)");
     }
     if (options.files.stream().filter("-"::equals).count() > 1) {
       throw new CommandLine.ParameterException(spec, "-f - (standard input) can be given only once");
@@ -40,6 +43,19 @@ final class CheckMode {
     System.setProperty("imagegate.cli.enabled", "true");
     Path credentials = registryConfig(options.registryConfig);
     System.setProperty("imagegate.cli.docker-config", credentials == null ? "" : credentials.toString());
+    Path cache = options.noCache || options.offline ? null : cacheDir(options.cacheDir);
+    System.setProperty("imagegate.cli.cache-dir", cache == null ? "" : cache.toString());
+    System.setProperty("imagegate.cli.cache-ttl", options.cacheTtl.toString());
+  }
+
+  /** {@code --cache-dir}, else {@code $XDG_CACHE_HOME/imagegate} (an absolute one, as the XDG spec says), else {@code ~/.cache/imagegate}. */
+  static Path cacheDir(Path given) {
+    if (given != null) {
+      return given.toAbsolutePath();
+    }
+    String xdg = System.getenv("XDG_CACHE_HOME");
+    Path base = xdg != null && Path.of(xdg).isAbsolute() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache");
+    return base.resolve("imagegate");
   }
 
   /** {@code --registry-config}, else {@code $DOCKER_CONFIG/config.json}, else {@code ~/.docker/config.json}, as docker reads them; null: none. */

@@ -40,6 +40,11 @@ import java.util.List;
  * {@code cache.staleIfError} comes with the look-up as {@link Stale} facts: what the pod may be
  * judged on if the re-check fails for a transient reason. Ages are read from the {@link Ticker}
  * (the system's, or a test's).
+ *
+ * <p>Under images and children, a {@link DiskCache} (the CLI's; none for the webhook): a digest
+ * missing in memory is looked up there, and what the registry newly says of a digest is written
+ * there. With it, a tag missing in memory is asked with a {@code HEAD} first: its digest's facts may
+ * be on disk.
  */
 final class ImageCache {
   /**
@@ -135,12 +140,17 @@ final class ImageCache {
   private final long failureMemoryNanos;
   private final Ticker ticker;
   private final RegistryMetrics metrics;
+  private final DiskCache disk;
+
+  ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout) {
+    this(settings, metrics, ticker, recheckTimeout, DiskCache.NONE);
+  }
 
   /**
    * @param recheckTimeout the most a background re-check takes ({@code registries.timeout}): its
    *     failure is remembered for {@code errorTtl} plus this, until the next re-check has answered
    */
-  ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout) {
+  ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout, DiskCache disk) {
     Duration accessLife = settings.staleIfError().compareTo(settings.tagTtl()) > 0 ? settings.staleIfError() : settings.tagTtl();
     this.images = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
     this.children = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
@@ -154,6 +164,7 @@ final class ImageCache {
     this.failureMemoryNanos = settings.errorTtl().isZero() ? 0 : settings.errorTtl().plus(recheckTimeout).toNanos();
     this.ticker = ticker;
     this.metrics = metrics;
+    this.disk = disk;
   }
 
   /**
@@ -175,7 +186,7 @@ final class ImageCache {
     long now = ticker.read();
     Qualifier qualifier = ref.qualifier();
     if (qualifier instanceof Digest digest) {
-      FetchedImage image = counted ? facts(digest) : images.getIfPresent(digest);
+      FetchedImage image = counted ? facts(digest) : stored(digest);
       if (image == null) {
         return Lookup.fetch(digest, false, null);
       }
@@ -211,7 +222,7 @@ final class ImageCache {
           metrics.cache(RegistryMetrics.TAG_CACHE, true);
           entry.markUsed();
         }
-        FetchedImage image = counted ? facts(entry.digest) : images.getIfPresent(entry.digest);
+        FetchedImage image = counted ? facts(entry.digest) : stored(entry.digest);
         return image != null ? Lookup.hit(image, entry.principal) : Lookup.fetch(entry.digest, false, null);
       }
       stale = stale == null || entry.resolvedAtNanos - stale.resolvedAtNanos > 0 ? entry : stale;
@@ -219,7 +230,7 @@ final class ImageCache {
     if (counted) {
       metrics.cache(RegistryMetrics.TAG_CACHE, false);
     }
-    return Lookup.fetch(qualifier, stale != null, stale == null ? null : staleFacts(stale, now));
+    return Lookup.fetch(qualifier, stale != null || disk.enabled(), stale == null ? null : staleFacts(stale, now));
   }
 
   /** The tag's last resolution as stale facts, if within {@code staleIfError} and its facts are still cached. */
@@ -246,8 +257,20 @@ final class ImageCache {
 
   /** What is cached for a manifest digest, or null; counted as an image-cache request. */
   FetchedImage facts(Digest digest) {
-    FetchedImage image = images.getIfPresent(digest);
+    FetchedImage image = stored(digest);
     metrics.cache(RegistryMetrics.IMAGE_CACHE, image != null);
+    return image;
+  }
+
+  /** What is cached for a manifest digest in memory, else on disk (then kept in memory too), or null. */
+  private FetchedImage stored(Digest digest) {
+    FetchedImage image = images.getIfPresent(digest);
+    if (image == null && disk.enabled()) {
+      image = disk.load(digest);
+      if (image != null) {
+        images.put(digest, image);
+      }
+    }
     return image;
   }
 
@@ -258,11 +281,22 @@ final class ImageCache {
 
   /** The facts of an index child, by its manifest digest, or null. */
   ImageFacts child(Digest digest) {
-    return children.getIfPresent(digest);
+    ImageFacts facts = children.getIfPresent(digest);
+    if (facts == null && disk.enabled()) {
+      FetchedImage stored = disk.load(digest);
+      facts = stored == null || stored.isIndex() ? null : stored.single();
+      if (facts != null) {
+        children.put(digest, facts);
+      }
+    }
+    return facts;
   }
 
+  /** Keeps an index child's facts read from the registry (on disk too, when it was not there). */
   void storeChild(Digest digest, ImageFacts facts) {
-    children.put(digest, facts);
+    if (children.asMap().put(digest, facts) == null) {
+      disk.save(FetchedImage.image(digest, facts));
+    }
   }
 
   /**
@@ -273,7 +307,9 @@ final class ImageCache {
   TagEntry store(ImageReference ref, Principal principal, FetchedImage image) {
     String registry = RegistryEndpoints.normalize(ref.registry());
     long now = ticker.read();
-    images.put(image.manifestDigest(), image);
+    if (images.asMap().put(image.manifestDigest(), image) == null) { // read from the registry, not from either cache
+      disk.save(image);
+    }
     access.put(new AccessKey(registry, ref.repository(), principal.id()), now);
     if (!(ref.qualifier() instanceof Qualifier.Tag tag)) {
       return null;

@@ -85,10 +85,16 @@ public class ImageResolver implements AutoCloseable {
    */
   private record FlightKey(String registry, String repository, Qualifier qualifier, boolean headFirst, List<String> credentials) {}
 
+  /** @param disk what digests say, kept between runs ({@code imagegate check}'s; {@link DiskCache#NONE} for the webhook) */
   @Inject
-  public ImageResolver(ImagegateConfig config, MeterRegistry meters, Instance<KubernetesClient> kubernetes) {
+  public ImageResolver(ImagegateConfig config, MeterRegistry meters, Instance<KubernetesClient> kubernetes, DiskCache disk) {
     this(config.registries(), config.cache(), meters, defaultTls(),
-        config.registries().usePullSecrets() ? new KubernetesPullSecrets(kubernetes.get()) : null, Ticker.systemTicker());
+        config.registries().usePullSecrets() ? new KubernetesPullSecrets(kubernetes.get()) : null, Ticker.systemTicker(), disk);
+  }
+
+  ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls,
+      PullSecretSource pullSecrets, Ticker ticker) {
+    this(registries, cacheSettings, meters, tls, pullSecrets, ticker, DiskCache.NONE);
   }
 
   /**
@@ -97,16 +103,17 @@ public class ImageResolver implements AutoCloseable {
    * @param pullSecrets where pods' pull secrets come from; used only when
    *     {@code registries.usePullSecrets} is on (it is closed with the resolver)
    * @param ticker the clock the caches' ages are read from
+   * @param disk under the digest-keyed caches, what earlier runs read
    */
   ImageResolver(RegistrySettings registries, CacheSettings cacheSettings, MeterRegistry meters, SSLContext tls,
-      PullSecretSource pullSecrets, Ticker ticker) {
+      PullSecretSource pullSecrets, Ticker ticker, DiskCache disk) {
     Objects.requireNonNull(registries, "registries");
     Objects.requireNonNull(cacheSettings, "cacheSettings");
     this.timeout = registries.timeout();
     this.refreshAfterNanos = refreshAfter(cacheSettings.tagTtl()).toNanos();
     this.refreshRetryNanos = cacheSettings.errorTtl().toNanos();
     this.metrics = new RegistryMetrics(meters);
-    this.cache = new ImageCache(cacheSettings, metrics, ticker, registries.timeout());
+    this.cache = new ImageCache(cacheSettings, metrics, ticker, registries.timeout(), disk);
     this.endpoints = new RegistryEndpoints(registries);
     Consumer<LogEvent> jibLog = ImageResolver::jibLog;
     this.credentials = new CredentialChain(

@@ -29,11 +29,8 @@ final class StepText {
   /** The instruction, at most {@value #MAX_SHOWN} printable characters. */
   static String shown(HistoryStep step) {
     String text = step.instruction().shown();
-    for (SecretPattern pattern : SecretPattern.WELL_KNOWN) {
-      if (pattern.foundIn(text)) {
-        return step.instruction().keyword() + " (withheld: it holds " + pattern.description() + ")";
-      }
-    }
-    return ExternalText.historyStep(text, MAX_SHOWN);
+    return SecretPattern.firstIn(text)
+        .map(pattern -> step.instruction().keyword() + " (withheld: it holds " + pattern.description() + ")")
+        .orElseGet(() -> ExternalText.historyStep(text, MAX_SHOWN));
   }
 }

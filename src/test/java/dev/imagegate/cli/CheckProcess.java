@@ -12,6 +12,8 @@ import java.util.concurrent.TimeUnit;
 /** Runs {@code java -jar target/quarkus-app/quarkus-run.jar check …} as a process, as a CI runner would. */
 public final class CheckProcess {
   static final Path JAR = Path.of("target/quarkus-app/quarkus-run.jar");
+  /** The disk cache's default home for the runs of one test JVM, never the user's ~/.cache: runs share it, as a CI job's steps would. */
+  static final Path CACHE_HOME = temporaryDirectory();
 
   /** What the command did. */
   public record Outcome(int exit, String stdout, String stderr) {}
@@ -44,6 +46,7 @@ public final class CheckProcess {
     Path err = Files.createTempFile("imagegate-check", ".err");
     ProcessBuilder builder = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile());
     builder.environment().remove("IMAGEGATE_CONFIG");
+    builder.environment().put("XDG_CACHE_HOME", CACHE_HOME.toString());
     builder.environment().putAll(env);
     return new Started(builder.start(), out, err);
   }
@@ -54,5 +57,13 @@ public final class CheckProcess {
 
   public static Outcome run(String... args) throws IOException, InterruptedException {
     return run(null, Map.of(), args);
+  }
+
+  private static Path temporaryDirectory() {
+    try {
+      return Files.createTempDirectory("imagegate-cache-home");
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 }

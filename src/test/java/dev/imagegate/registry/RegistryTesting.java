@@ -42,6 +42,7 @@ public final class RegistryTesting {
     private SSLContext tls;
     private PullSecretSource pullSecrets;
     private Ticker ticker = Ticker.systemTicker();
+    private DiskCache disk = DiskCache.NONE;
 
     private ResolverBuilder(RegistrySettings registries) {
       this.registries = registries;
@@ -75,9 +76,15 @@ public final class RegistryTesting {
       return this;
     }
 
+    /** What earlier resolvers (runs of the CLI) kept on disk. */
+    public ResolverBuilder disk(DiskCache cache) {
+      this.disk = cache;
+      return this;
+    }
+
     public ImageResolver build() {
       try {
-        return new ImageResolver(registries, cache, meters, tls == null ? SSLContext.getDefault() : tls, pullSecrets, ticker);
+        return new ImageResolver(registries, cache, meters, tls == null ? SSLContext.getDefault() : tls, pullSecrets, ticker, disk);
       } catch (NoSuchAlgorithmException e) {
         throw new IllegalStateException(e);
       }

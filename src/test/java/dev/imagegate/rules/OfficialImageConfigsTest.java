@@ -11,7 +11,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Every rule, the optional ones on, with its defaults against real image configs: no false positive on official images. */
 class OfficialImageConfigsTest {
-  private static final List<Rule> RULES =
+  static final List<Rule> RULES =
       RuleOrder.sorted(List.of(
           new RunAsNonRootRule(new RunAsNonRootRule.Options(null)),
           new RequireHealthcheckRule(new RequireHealthcheckRule.Options(null)),

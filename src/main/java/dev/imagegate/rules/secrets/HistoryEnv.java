@@ -36,7 +36,7 @@ public final class HistoryEnv {
    * {@code A=1 B=2}, {@code A=two words}, legacy {@code A two words}, or a bare {@code ARG NAME}. A
    * token that is not {@code KEY=...} continues the previous value: history lines are not quoted.
    */
-  private static List<EnvEntry> assignments(String text, Place place) {
+  static List<EnvEntry> assignments(String text, Place place) {
     String[] tokens = tokens(text);
     if (tokens.length == 0) {
       return List.of();
@@ -57,12 +57,12 @@ public final class HistoryEnv {
     return pairs.stream().map(pair -> EnvEntry.parse(pair, place)).toList();
   }
 
-  private static boolean isAssignment(String token) {
+  static boolean isAssignment(String token) {
     int eq = token.indexOf('=');
     return eq > 0 && KEY.matcher(token.substring(0, eq)).matches();
   }
 
-  private static String[] tokens(String text) {
+  static String[] tokens(String text) {
     String stripped = text.strip();
     return stripped.isEmpty() ? new String[0] : stripped.split("\\s+");
   }

@@ -52,11 +52,6 @@ public final class SecretDetector {
   }
 
   private static Optional<String> credentialFormatIn(String value) {
-    for (SecretPattern pattern : SecretPattern.WELL_KNOWN) {
-      if (pattern.foundIn(value)) {
-        return Optional.of(pattern.description());
-      }
-    }
-    return Optional.empty();
+    return SecretPattern.firstIn(value).map(SecretPattern::description);
   }
 }
