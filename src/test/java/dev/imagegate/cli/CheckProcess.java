@@ -37,7 +37,7 @@ public final class CheckProcess {
 
   private CheckProcess() {}
 
-  /** Starts {@code imagegate check args} with {@code env} added to this environment (less IMAGEGATE_CONFIG). */
+  /** Starts {@code imagegate check args} with {@code env} added to this environment (less IMAGEGATE_CONFIG; XDG_CACHE_HOME at {@link #CACHE_HOME} unless {@code env} sets it). */
   public static Started start(Map<String, String> env, String... args) throws IOException {
     List<String> command = new ArrayList<>(List.of("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-jar", JAR.toString(), "check"));
