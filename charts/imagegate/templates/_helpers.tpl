@@ -138,6 +138,19 @@ true
 {{- end -}}
 
 {{/*
+The configuration keys imagegate reads only at start (RestartOnlyKeys; docs/deployment.md "Live
+configuration"), from the rendered file: their checksum rolls the pods when one changes. Every other
+key is reloaded live from the ConfigMap, without a restart.
+*/}}
+{{- define "imagegate.restartOnlyConfig" -}}
+{{- $config := include "imagegate.config" . | fromYaml -}}
+{{- $cache := $config.cache | default dict -}}
+{{- $registries := $config.registries | default dict -}}
+{{- $restartOnly := dict "audit" ($config.audit | default dict) "events" ($config.events | default dict) "namespaceModes" ($config.namespaceModes | default dict) "warmup" ($config.warmup | default dict) "cache" (pick $cache "prewarm" "prewarmBudget") "registries" (pick $registries "usePullSecrets" "dockerConfig") -}}
+{{- toJson $restartOnly -}}
+{{- end -}}
+
+{{/*
 The namespaces the apiserver sends to imagegate, as a LabelSelector: the webhook's namespaceSelector
 and the audit's, from this one definition. Never kube-system, never imagegate's own namespace (so
 imagegate can always restart itself), never a namespace labelled imagegate.dev/ignore=true; with

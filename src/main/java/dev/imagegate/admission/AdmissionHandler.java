@@ -13,15 +13,14 @@ import java.util.concurrent.CompletableFuture;
  */
 @ApplicationScoped
 public class AdmissionHandler {
-  private final PolicyEngine engine;
   private final NamespaceModes namespaceModes;
 
-  public AdmissionHandler(PolicyEngine engine, NamespaceModes namespaceModes) {
-    this.engine = engine;
+  public AdmissionHandler(NamespaceModes namespaceModes) {
     this.namespaceModes = namespaceModes;
   }
 
-  CompletableFuture<Decision> decide(AdmissionCall call, Duration budget) {
+  /** @param engine the engine of the configuration this admission took at its start: the only one it uses */
+  CompletableFuture<Decision> decide(AdmissionCall call, Duration budget, PolicyEngine engine) {
     String uid = call.uid();
     String operation = call.operation();
     if (!"CREATE".equals(operation) && !"UPDATE".equals(operation)) {

@@ -3,7 +3,7 @@ package dev.imagegate.admission;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.rules.Rule;
-import io.quarkus.arc.All;
+import dev.imagegate.rules.Rules;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.LaunchMode;
 import io.quarkus.runtime.StartupEvent;
@@ -33,7 +33,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>Nothing of it is visible outside: a request carries a random token that only this process
  * knows and only until the warm-up ends ({@link #owns}); with it, {@link ValidateResource} judges
- * with this class's handler, whose images are made up ({@link WarmupImages}: never a registry,
+ * with this class's engine (the start-up configuration's), whose images are made up ({@link WarmupImages}: never a registry,
  * never the image caches), and neither writes the decision line, counts metrics nor sends Events.
  */
 @ApplicationScoped
@@ -49,6 +49,7 @@ public class AdmissionWarmup {
   private final AdmissionReviews reviews;
   private final DecisionLog decisions;
   private final WarmupImages images = new WarmupImages();
+  private final PolicyEngine engine;
   private final AdmissionHandler handler;
   private final Duration budget;
   private final int admissions;
@@ -59,11 +60,11 @@ public class AdmissionWarmup {
 
   @Inject
   public AdmissionWarmup(Vertx vertx, AdmissionReviews reviews, DecisionLog decisions, ImagegateConfig config,
-      @All List<Rule> rules, NamespaceModes namespaceModes,
+      NamespaceModes namespaceModes,
       // Past the C2 compiler's thresholds (about 10,000 calls) for every method of the path; tests
       // and dev mode, which start the application many times and measure no latency, set 0.
       @ConfigProperty(name = "imagegate.warmup.admissions", defaultValue = "20000") int admissions) {
-    this(vertx, reviews, decisions, config, rules, namespaceModes, admissions, webhookUri());
+    this(vertx, reviews, decisions, config, Rules.of(config), namespaceModes, admissions, webhookUri());
   }
 
   /** With {@code admissions} 0, switched off; {@code webhook} is where its requests go. */
@@ -72,7 +73,8 @@ public class AdmissionWarmup {
     this.vertx = vertx;
     this.reviews = reviews;
     this.decisions = decisions;
-    this.handler = new AdmissionHandler(new PolicyEngine(config, rules, images), namespaceModes);
+    this.engine = new PolicyEngine(config, rules, images);
+    this.handler = new AdmissionHandler(namespaceModes);
     this.budget = config.warmup().budget();
     this.admissions = admissions;
     this.webhook = webhook;
@@ -102,10 +104,10 @@ public class AdmissionWarmup {
         && MessageDigest.isEqual(token, header.getBytes(StandardCharsets.US_ASCII));
   }
 
-  /** The warm-up's own handler: the engine's code, made-up images. */
-  AdmissionHandler handler() {
+  /** The warm-up's own engine, for one more admission: the engine's code, made-up images. */
+  PolicyEngine engine() {
     images.nextAdmission();
-    return handler;
+    return engine;
   }
 
   /** What the warm-up did, or null while it runs or when it did not run. */
@@ -160,7 +162,7 @@ public class AdmissionWarmup {
       try {
         long start = System.nanoTime();
         AdmissionCall call = reviews.read(bodies.get(done % bodies.size()));
-        Decision decision = handler().decide(call, JUDGING_BUDGET).join();
+        Decision decision = handler.decide(call, JUDGING_BUDGET, engine()).join();
         decisions.line(call, decision, System.nanoTime() - start);
         reviews.replyBytes(decision.response());
       } catch (BadReviewException e) {

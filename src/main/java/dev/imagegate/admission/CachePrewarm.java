@@ -3,6 +3,7 @@ package dev.imagegate.admission;
 import dev.imagegate.admission.PodImages.Wanted;
 import dev.imagegate.config.CacheSettings;
 import dev.imagegate.config.ImagegateConfig;
+import dev.imagegate.policy.LivePolicy;
 import dev.imagegate.policy.PolicyEngine;
 import dev.imagegate.registry.Deadline;
 import dev.imagegate.registry.ResolvedImage;
@@ -66,8 +67,9 @@ public class CachePrewarm {
   private volatile boolean finished;
 
   @Inject
-  public CachePrewarm(ImagegateConfig config, PolicyEngine engine, KubernetesAccess access, MeterRegistry meters) {
-    this(wanted(config.cache()), config, engine, access::backgroundClient, meters);
+  public CachePrewarm(ImagegateConfig config, LivePolicy policy, KubernetesAccess access, MeterRegistry meters) {
+    // One pass at start: the start-up configuration's engine throughout.
+    this(wanted(config.cache()), config, policy.engine(), access::backgroundClient, meters);
   }
 
   CachePrewarm(boolean enabled, ImagegateConfig config, PolicyEngine engine, Supplier<KubernetesClient> client, MeterRegistry meters) {

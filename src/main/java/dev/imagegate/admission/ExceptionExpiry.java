@@ -2,7 +2,8 @@ package dev.imagegate.admission;
 
 import dev.imagegate.config.ExceptionEntry;
 import dev.imagegate.policy.Excepted;
-import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.policy.LivePolicy;
+import dev.imagegate.policy.PolicySnapshot;
 import dev.imagegate.policy.Verdict;
 import dev.imagegate.workload.Workload;
 import io.fabric8.kubernetes.api.model.ObjectReference;
@@ -32,6 +33,7 @@ import org.jboss.logging.Logger;
  * (1 once ended, read at each scrape), one log line per exception, and an Event
  * ({@link AdmissionEvents#exceptionExpired}) on each workload it let through since start, at
  * admission or in the background audit ({@value #REMEMBERED} at most per exception), when Events are on.
+ * Follows the configuration in force: a reloaded list of exceptions replaces the one watched.
  */
 @ApplicationScoped
 public class ExceptionExpiry {
@@ -42,40 +44,74 @@ public class ExceptionExpiry {
 
   private static final Logger LOG = Logger.getLogger(ExceptionExpiry.class);
 
-  private final List<ExceptionEntry> ending;
   private final Clock clock;
   private final AdmissionEvents events;
+  private final MeterRegistry meters;
+  /** The exceptions with an end; replaced whole when the configuration is. */
+  private volatile List<ExceptionEntry> ending = List.of();
+  /** Exception name → its gauge, for the exceptions configured. */
+  private final Map<String, Gauge> gauges = new LinkedHashMap<>();
+  private final Map<String, ExceptionEntry> watched = new LinkedHashMap<>();
   /** Exception name → the workloads it covered, by namespace/kind/name; absent once announced. */
   private final Map<String, Map<String, ObjectReference>> covered = new ConcurrentHashMap<>();
   private final Set<String> announced = ConcurrentHashMap.newKeySet();
   private ScheduledExecutorService checker;
 
   @Inject
-  public ExceptionExpiry(PolicyEngine engine, AdmissionEvents events, MeterRegistry meters) {
-    this(engine.exceptions().entries(), Clock.systemUTC(), events, meters);
+  public ExceptionExpiry(LivePolicy policy, AdmissionEvents events, MeterRegistry meters) {
+    this(policy.engine().exceptions().entries(), Clock.systemUTC(), events, meters);
   }
 
   ExceptionExpiry(List<ExceptionEntry> exceptions, Clock clock, AdmissionEvents events, MeterRegistry meters) {
-    this.ending = exceptions.stream().filter(e -> e.expires() != null).toList();
     this.clock = clock;
     this.events = events;
-    for (ExceptionEntry exception : exceptions) {
-      Gauge.builder("imagegate.exception.expired", () -> exception.expiredAt(clock.instant()) ? 1 : 0)
-          .description("1 once the exception's expires day has ended (UTC): it no longer applies")
-          .tag("exception", exception.name()).register(meters);
+    this.meters = meters;
+    watch(exceptions);
+  }
+
+  /** A reloaded configuration: its exceptions are the ones watched from now on. */
+  void configurationChanged(@Observes PolicySnapshot snapshot) {
+    watch(snapshot.engine().exceptions().entries());
+    check();
+  }
+
+  /**
+   * Watches these exceptions: a gauge each (an exception gone loses its gauge, a changed one gets a
+   * new one), and one that was announced as ended but has been extended may be announced again.
+   */
+  synchronized void watch(List<ExceptionEntry> exceptions) {
+    Map<String, ExceptionEntry> now = new LinkedHashMap<>();
+    exceptions.forEach(exception -> now.put(exception.name(), exception));
+    for (Map.Entry<String, ExceptionEntry> before : Map.copyOf(watched).entrySet()) {
+      if (!before.getValue().equals(now.get(before.getKey()))) {
+        meters.remove(gauges.remove(before.getKey()));
+        watched.remove(before.getKey());
+        announced.remove(before.getKey());
+        if (!now.containsKey(before.getKey())) {
+          covered.remove(before.getKey());
+        }
+      }
     }
+    for (ExceptionEntry exception : exceptions) {
+      if (!watched.containsKey(exception.name())) {
+        watched.put(exception.name(), exception);
+        gauges.put(exception.name(), Gauge.builder("imagegate.exception.expired", () -> exception.expiredAt(clock.instant()) ? 1 : 0)
+            .description("1 once the exception's expires day has ended (UTC): it no longer applies")
+            .tag("exception", exception.name()).register(meters));
+      }
+    }
+    this.ending = exceptions.stream().filter(e -> e.expires() != null).toList();
   }
 
   void onStart(@Observes StartupEvent event) {
     check();
-    if (!ending.isEmpty()) {
-      checker = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread thread = new Thread(r, "imagegate-exception-expiry");
-        thread.setDaemon(true);
-        return thread;
-      });
-      checker.scheduleWithFixedDelay(this::check, CHECK_EVERY.toSeconds(), CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
-    }
+    // Always: a reloaded configuration may bring exceptions with an end.
+    checker = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread thread = new Thread(r, "imagegate-exception-expiry");
+      thread.setDaemon(true);
+      return thread;
+    });
+    checker.scheduleWithFixedDelay(this::check, CHECK_EVERY.toSeconds(), CHECK_EVERY.toSeconds(), TimeUnit.SECONDS);
   }
 
   void onStop(@Observes ShutdownEvent event) {

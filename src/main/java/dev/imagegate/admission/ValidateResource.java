@@ -1,8 +1,9 @@
 package dev.imagegate.admission;
 
 import dev.imagegate.config.ConfigLoader;
-import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.OnError;
+import dev.imagegate.policy.LivePolicy;
+import dev.imagegate.policy.PolicyEngine;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
 import io.quarkus.logging.Log;
 import jakarta.ws.rs.Consumes;
@@ -33,10 +34,10 @@ public class ValidateResource {
   private final AdmissionEvents events;
   private final AdmissionWarmup warmup;
   private final ExceptionExpiry expiry;
-  private final OnError onError;
+  private final LivePolicy policy;
 
   public ValidateResource(AdmissionReviews reviews, AdmissionHandler handler, DecisionLog decisions,
-      AdmissionMetrics metrics, AdmissionEvents events, AdmissionWarmup warmup, ExceptionExpiry expiry, ImagegateConfig config) {
+      AdmissionMetrics metrics, AdmissionEvents events, AdmissionWarmup warmup, ExceptionExpiry expiry, LivePolicy policy) {
     this.reviews = reviews;
     this.handler = handler;
     this.decisions = decisions;
@@ -44,7 +45,7 @@ public class ValidateResource {
     this.events = events;
     this.warmup = warmup;
     this.expiry = expiry;
-    this.onError = config.registries().onError();
+    this.policy = policy;
   }
 
   @POST
@@ -64,14 +65,16 @@ public class ValidateResource {
       return CompletableFuture.completedFuture(
           Response.status(Response.Status.BAD_REQUEST).type(MediaType.TEXT_PLAIN).entity(e.getMessage() + "\n").build());
     }
+    // The configuration in force now judges this admission from start to end, whatever reload comes meanwhile.
+    PolicyEngine engine = synthetic ? warmup.engine() : policy.engine();
     CompletableFuture<Decision> decision;
     try {
-      decision = (synthetic ? warmup.handler() : handler).decide(call, budget(timeout));
+      decision = handler.decide(call, budget(timeout), engine);
     } catch (RuntimeException e) {
       decision = CompletableFuture.failedFuture(e);
     }
     return decision
-        .exceptionally(error -> internalError(call, error))
+        .exceptionally(error -> internalError(call, error, engine.config().registries().onError()))
         .thenApply(d -> {
           long nanos = System.nanoTime() - start;
           if (synthetic) {
@@ -88,7 +91,7 @@ public class ValidateResource {
   }
 
   /** A bug of ours must not block the cluster, nor silently let everything in: onError decides. */
-  private Decision internalError(AdmissionCall call, Throwable error) {
+  private Decision internalError(AdmissionCall call, Throwable error, OnError onError) {
     Log.errorf(error, "internal error judging admission %s", call.uid());
     String what = "internal error judging this object (" + error.getClass().getSimpleName() + "); see imagegate's log";
     AdmissionResponse response = onError == OnError.DENY

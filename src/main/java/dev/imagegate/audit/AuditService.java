@@ -4,7 +4,8 @@ import dev.imagegate.admission.ExceptionExpiry;
 import dev.imagegate.admission.KubernetesAccess;
 import dev.imagegate.admission.NamespaceModes;
 import dev.imagegate.config.ImagegateConfig;
-import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.policy.LivePolicy;
+import dev.imagegate.policy.PolicySnapshot;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -25,7 +26,7 @@ public class AuditService {
   private static final Logger LOG = Logger.getLogger(AuditService.class);
 
   private final ImagegateConfig config;
-  private final PolicyEngine engine;
+  private final LivePolicy policy;
   private final NamespaceModes namespaceModes;
   private final KubernetesAccess access;
   private final MeterRegistry meters;
@@ -33,10 +34,11 @@ public class AuditService {
   private volatile Auditor auditor;
   private volatile String startError;
 
-  public AuditService(ImagegateConfig config, PolicyEngine engine, NamespaceModes namespaceModes, KubernetesAccess access,
+  /** @param config the configuration at start: the audit's settings need a restart to change */
+  public AuditService(ImagegateConfig config, LivePolicy policy, NamespaceModes namespaceModes, KubernetesAccess access,
       MeterRegistry meters, ExceptionExpiry expiry) {
     this.config = config;
-    this.engine = engine;
+    this.policy = policy;
     this.namespaceModes = namespaceModes;
     this.access = access;
     this.meters = meters;
@@ -49,7 +51,7 @@ public class AuditService {
     }
     try {
       KubernetesClient client = access.backgroundClient(); // lists and watches off the event loops that serve /validate
-      Auditor started = new Auditor(client, engine, namespaceModes::modeOf,
+      Auditor started = new Auditor(client, policy::engine, namespaceModes::modeOf,
           namespaceModes::ready, config.audit(),
           KubernetesAccess.podNamespace(client), KubernetesAccess.podName(), meters, expiry::covered);
       started.start();
@@ -57,6 +59,14 @@ public class AuditService {
     } catch (RuntimeException e) {
       startError = AuditLeader.shortMessage(e);
       LOG.warnf("audit: cannot start (%s); admissions are not affected", startError);
+    }
+  }
+
+  /** Another configuration in force: the running audit judges everything again with it. */
+  void configurationChanged(@Observes PolicySnapshot snapshot) {
+    Auditor current = auditor;
+    if (current != null) {
+      current.configurationChanged();
     }
   }
 
@@ -74,7 +84,7 @@ public class AuditService {
 
   /** Each configured exception's end date by its name: shown beside the violations it lets through. */
   Map<String, LocalDate> exceptionEnds() {
-    return AuditPage.ends(engine.exceptions().entries());
+    return AuditPage.ends(policy.engine().exceptions().entries());
   }
 
   /** The running audit, when {@code audit.enabled} is true and it started. */

@@ -28,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BiConsumer;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -72,7 +73,8 @@ public final class Auditor implements AutoCloseable {
 
   private final BiConsumer<Workload, List<Excepted>> excepted;
   private final KubernetesClient client;
-  private final PolicyEngine engine;
+  /** The engine of the configuration in force: each pass takes one and judges with it alone. */
+  private final Supplier<PolicyEngine> engines;
   private final Function<String, Mode> namespaceModes;
   private final BooleanSupplier modesReady;
   private final AuditSettings settings;
@@ -114,22 +116,29 @@ public final class Auditor implements AutoCloseable {
   public Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes,
       BooleanSupplier modesReady, AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters,
       BiConsumer<Workload, List<Excepted>> excepted) {
-    this(client, engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, AuditLeader.Timing.DEFAULT,
+    this(client, () -> engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, excepted);
+  }
+
+  /** @param engines the engine of the configuration in force, asked once per pass */
+  public Auditor(KubernetesClient client, Supplier<PolicyEngine> engines, Function<String, Mode> namespaceModes,
+      BooleanSupplier modesReady, AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters,
+      BiConsumer<Workload, List<Excepted>> excepted) {
+    this(client, engines, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, AuditLeader.Timing.DEFAULT,
         Clock.systemUTC(), excepted);
   }
 
   Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes, BooleanSupplier modesReady,
       AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters, AuditLeader.Timing timing,
       Clock clock) {
-    this(client, engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, timing, clock, NO_ONE);
+    this(client, () -> engine, namespaceModes, modesReady, settings, leaseNamespace, identity, meters, timing, clock, NO_ONE);
   }
 
-  private Auditor(KubernetesClient client, PolicyEngine engine, Function<String, Mode> namespaceModes, BooleanSupplier modesReady,
-      AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters, AuditLeader.Timing timing,
-      Clock clock, BiConsumer<Workload, List<Excepted>> excepted) {
+  Auditor(KubernetesClient client, Supplier<PolicyEngine> engines, Function<String, Mode> namespaceModes,
+      BooleanSupplier modesReady, AuditSettings settings, String leaseNamespace, String identity, MeterRegistry meters,
+      AuditLeader.Timing timing, Clock clock, BiConsumer<Workload, List<Excepted>> excepted) {
     this.excepted = excepted;
     this.client = client;
-    this.engine = engine;
+    this.engines = engines;
     this.namespaceModes = namespaceModes;
     this.modesReady = modesReady;
     this.settings = settings;
@@ -143,7 +152,7 @@ public final class Auditor implements AutoCloseable {
     this.executor.setRemoveOnCancelPolicy(true);
     this.writers = PolicyReportWriter.ReportKind.of(settings.reportFormat()).stream()
         .map(kind -> new PolicyReportWriter(client, kind)).toList();
-    this.fromApi = new ReportsFromApi(client, writers.get(0).kind(), engine, namespaceModes);
+    this.fromApi = new ReportsFromApi(client, writers.get(0).kind(), engines, namespaceModes);
     this.metrics = new AuditMetrics(meters);
     this.leader = new AuditLeader(client, leaseNamespace, settings.leaseName(), identity, timing, executor, this::onLeading,
         this::onLost);
@@ -294,6 +303,18 @@ public final class Auditor implements AutoCloseable {
     });
   }
 
+  /**
+   * Another configuration is in force: once the first full audit is done, everything is judged
+   * again with it (a change judged meanwhile already used it).
+   */
+  public void configurationChanged() {
+    execute(() -> {
+      if (fullDone && inventory != null && !closed) {
+        fullPassQuietly();
+      }
+    });
+  }
+
   private void execute(Runnable task) {
     try {
       executor.execute(task);
@@ -337,7 +358,7 @@ public final class Auditor implements AutoCloseable {
       }
     }
     try {
-      judge(changed, "changed");
+      judge(engines.get(), changed, "changed");
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       return;
@@ -379,7 +400,7 @@ public final class Auditor implements AutoCloseable {
       dirty.clear(); // changes from here on are in the listing, or judged after it
       Inventory.Listing listing = current.listing();
       audits.clear();
-      judge(listing.workloads(), "full");
+      judge(engines.get(), listing.workloads(), "full");
       if (inventory != current) {
         return null;
       }
@@ -393,8 +414,8 @@ public final class Auditor implements AutoCloseable {
     }
   }
 
-  /** Judges in batches, keeping compact results only. */
-  private void judge(List<Workload> workloads, String pass) throws InterruptedException {
+  /** Judges in batches with one engine, keeping compact results only. */
+  private void judge(PolicyEngine engine, List<Workload> workloads, String pass) throws InterruptedException {
     for (int from = 0; from < workloads.size(); from += BATCH) {
       List<Workload> batch = workloads.subList(from, Math.min(workloads.size(), from + BATCH));
       Map<String, WorkloadAudit> judged = ClusterAudit.judge(engine, batch, namespaceModes, settings.concurrency());

@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * On a replica without the audit lease: the PolicyReports the holder wrote ({@link PolicyReportWriter}),
@@ -45,7 +46,7 @@ final class ReportsFromApi {
 
   private final KubernetesClient client;
   private final PolicyReportWriter.ReportKind kind;
-  private final PolicyEngine engine;
+  private final Supplier<PolicyEngine> engines;
   private final Function<String, Mode> namespaceModes;
   private Read cached;
   private String cachedNamespace;
@@ -53,15 +54,15 @@ final class ReportsFromApi {
 
   /**
    * @param kind the reports the holder writes (the first of {@code audit.reportFormat})
-   * @param engine this replica's, configured as the holder's: what an image that could not be read
-   *     (an {@code error} result) does at admission
+   * @param engines this replica's engine in force, configured as the holder's: what an image that
+   *     could not be read (an {@code error} result) does at admission
    * @param namespaceModes namespace → its own mode (label), or null
    */
-  ReportsFromApi(KubernetesClient client, PolicyReportWriter.ReportKind kind, PolicyEngine engine,
+  ReportsFromApi(KubernetesClient client, PolicyReportWriter.ReportKind kind, Supplier<PolicyEngine> engines,
       Function<String, Mode> namespaceModes) {
     this.client = client;
     this.kind = kind;
-    this.engine = engine;
+    this.engines = engines;
     this.namespaceModes = namespaceModes;
   }
 
@@ -114,6 +115,7 @@ final class ReportsFromApi {
 
   /** The reports as one audit: a namespace per report, a workload per resource its results name. */
   Read of(List<GenericKubernetesResource> reports) {
+    PolicyEngine engine = engines.get(); // one configuration for the whole read
     Map<String, NamespaceAudit> namespaces = new TreeMap<>();
     Instant newest = null;
     long omitted = 0;
@@ -126,7 +128,7 @@ final class ReportsFromApi {
       }
       omitted += parseLong(annotations.get(PolicyReportWriter.OMITTED));
       Mode mode = namespaceModes.apply(namespace);
-      namespaces.put(namespace, new NamespaceAudit(namespace, mode, workloads(namespace, mode, report)));
+      namespaces.put(namespace, new NamespaceAudit(namespace, mode, workloads(engine, namespace, mode, report)));
     }
     Instant when = newest == null ? Instant.EPOCH : newest;
     List<String> notes = new ArrayList<>();
@@ -139,7 +141,7 @@ final class ReportsFromApi {
   }
 
   @SuppressWarnings("unchecked")
-  private List<WorkloadAudit> workloads(String namespace, Mode namespaceMode, GenericKubernetesResource report) {
+  private List<WorkloadAudit> workloads(PolicyEngine engine, String namespace, Mode namespaceMode, GenericKubernetesResource report) {
     Object listed = report.getAdditionalProperties().get("results");
     Map<List<String>, List<Result>> byResource = new LinkedHashMap<>();
     Map<List<String>, String> uids = new LinkedHashMap<>();

@@ -1,11 +1,11 @@
 package dev.imagegate.cli;
 
 import dev.imagegate.config.ImagegateConfig;
-import dev.imagegate.policy.ImageSource;
+import dev.imagegate.policy.LivePolicy;
 import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.policy.PolicySnapshot;
 import dev.imagegate.rules.Rule;
-import dev.imagegate.rules.RuleOrder;
-import io.quarkus.arc.All;
+import dev.imagegate.rules.Rules;
 import io.quarkus.runtime.QuarkusApplication;
 import java.io.IOException;
 import java.io.OutputStreamWriter;
@@ -20,27 +20,25 @@ import picocli.CommandLine;
 /**
  * {@code imagegate check} once Quarkus has started (in {@link CheckMode}): the same rules, built from
  * the same configuration as the webhook's, judge through the same engine; only where image facts come
- * from differs (the registry, or nothing with {@code --offline}).
+ * from differs (the registry, or nothing with {@code --offline}). The configuration is read once: the
+ * check takes the one snapshot in force at its start.
  */
 public class CheckApplication implements QuarkusApplication {
-  private final ImagegateConfig config;
-  private final List<Rule> rules;
-  private final ImageSource registry;
+  private final LivePolicy policy;
 
-  public CheckApplication(ImagegateConfig config, @All List<Rule> rules, ImageSource registry) {
-    this.config = config;
-    this.rules = rules;
-    this.registry = registry;
+  public CheckApplication(LivePolicy policy) {
+    this.policy = policy;
   }
 
   @Override
   public int run(String... args) throws Exception {
     CheckOptions options = new CheckOptions();
     new CommandLine(options).setCaseInsensitiveEnumValuesAllowed(true).parseArgs(args); // checked by Main already
-    ImageSource images = options.offline ? CheckApplication::notRead : registry;
-    PolicyEngine engine = new PolicyEngine(config, rules, images);
-    List<String> ruleIds = RuleOrder.sorted(rules).stream().filter(rule -> config.rule(rule.id()).inForce(rule.onByDefault()))
-        .map(Rule::id).toList();
+    PolicySnapshot snapshot = policy.current();
+    ImagegateConfig config = snapshot.config();
+    List<Rule> rules = Rules.of(config);
+    PolicyEngine engine = options.offline ? new PolicyEngine(config, rules, CheckApplication::notRead) : snapshot.engine();
+    List<String> ruleIds = rules.stream().filter(rule -> config.rule(rule.id()).inForce(rule.onByDefault())).map(Rule::id).toList();
     CheckReport report = new Check(engine, options.offline).run(options.files, options.images, options.namespace, System.in);
     boolean toTerminal = options.output == null && System.console() != null && System.getenv("NO_COLOR") == null
         && !"dumb".equals(System.getenv("TERM"));

@@ -8,7 +8,11 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** Makes the configuration file available for injection; read once at start-up. */
+/**
+ * Reads the configuration file at start-up. The {@link ImagegateConfig} it makes available for
+ * injection is the configuration as at start: for what is set up once (see {@link RestartOnlyKeys});
+ * what judges takes the configuration in force from {@code policy.LivePolicy}, which re-reads the file.
+ */
 @ApplicationScoped
 public class ConfigProducer {
 
@@ -24,17 +28,41 @@ public class ConfigProducer {
   @ConfigProperty(name = "imagegate.cli.docker-config")
   Optional<String> cliDockerConfig;
 
+  private Started started;
+
+  /** The file's content and the configuration read from it at start. */
+  public record Started(ConfigFile file, ImagegateConfig config) {}
+
+  /** The configuration file, when one is set. */
+  public Optional<Path> file() {
+    return configFile.filter(path -> !path.isBlank()).map(Path::of);
+  }
+
+  /** Whether the file is re-read when it changes: in the webhook, not in {@code imagegate check}, which reads it once. */
+  public boolean watched() {
+    return file().isPresent() && !cli;
+  }
+
+  /** Read once; a wrong key stops the start, naming it. */
+  public synchronized Started started() {
+    if (started == null) {
+      ConfigFile file;
+      if (file().isEmpty()) {
+        Log.info("IMAGEGATE_CONFIG not set: using built-in defaults");
+        file = ConfigFile.NONE;
+      } else {
+        Log.infof("reading configuration from %s", file().get());
+        file = ConfigFile.read(file().get());
+      }
+      ImagegateConfig config = file.parse();
+      started = new Started(file, cli ? config.awayFromCluster(cliDockerConfig.filter(path -> !path.isBlank()).orElse(null)) : config);
+    }
+    return started;
+  }
+
   @Produces
   @Singleton
   ImagegateConfig config() {
-    ImagegateConfig config;
-    if (configFile.isEmpty() || configFile.get().isBlank()) {
-      Log.info("IMAGEGATE_CONFIG not set: using built-in defaults");
-      config = ImagegateConfig.defaults();
-    } else {
-      Log.infof("reading configuration from %s", configFile.get());
-      config = ConfigLoader.load(Path.of(configFile.get()));
-    }
-    return cli ? config.awayFromCluster(cliDockerConfig.filter(path -> !path.isBlank()).orElse(null)) : config;
+    return started().config();
   }
 }

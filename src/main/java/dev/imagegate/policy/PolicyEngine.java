@@ -10,10 +10,6 @@ import dev.imagegate.registry.ResolvedImage;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.PodPlatforms;
 import dev.imagegate.rules.Rule;
-import io.quarkus.arc.All;
-import io.quarkus.runtime.Startup;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,9 +29,11 @@ import java.util.concurrent.TimeUnit;
  * <p>Knows nothing of Kubernetes: admission (a batch of one, within the admission's budget) and the
  * background audit (a batch of every workload, {@code audit.concurrency} images at a time) both
  * hand it {@link Subject}s. It never blocks: it answers with a future.
+ *
+ * <p>Immutable: one engine per configuration in force, built (and so checked) whole before it
+ * replaces the previous one ({@link LivePolicy}); a caller takes one engine per admission, audit pass
+ * or check and uses only that.
  */
-@ApplicationScoped
-@Startup // a wrong configuration stops the start, not the first admission
 public class PolicyEngine {
   /** Pseudo-rule for an image reference the container runtime would refuse. */
   public static final String IMAGE_REFERENCE = "image-reference";
@@ -52,8 +50,7 @@ public class PolicyEngine {
   private final Exceptions exceptions;
   private final Clock clock;
 
-  @Inject
-  public PolicyEngine(ImagegateConfig config, @All List<Rule> rules, ImageSource images) {
+  public PolicyEngine(ImagegateConfig config, List<Rule> rules, ImageSource images) {
     this(config, rules, images, Clock.systemUTC());
   }
 
@@ -81,6 +78,11 @@ public class PolicyEngine {
     this.cap = new ImageCap(config.limits().maxImagesPerRequest());
     this.exceptions = Exceptions.of(config, rules.stream().map(Rule::id).toList());
     this.clock = clock;
+  }
+
+  /** The configuration this engine judges by. */
+  public ImagegateConfig config() {
+    return config;
   }
 
   /** The exceptions judged with, as configured. */

@@ -6,21 +6,13 @@ import dev.imagegate.registry.ImageResolver;
 import dev.imagegate.registry.PlatformFilter;
 import dev.imagegate.registry.PullContext;
 import dev.imagegate.registry.ResolvedImage;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.inject.Produces;
-import jakarta.inject.Singleton;
 import java.util.concurrent.CompletableFuture;
 
 /** In production the engine reads images from their registries, through the resolver's caches. */
-@ApplicationScoped
-public class RegistryImageSource {
-  @Produces
-  @Singleton
-  ImageSource imageSource(ImageResolver resolver) {
-    return over(resolver);
-  }
+public final class RegistryImageSource {
+  private RegistryImageSource() {}
 
-  /** The resolver as the engine's source of images (the engine's callers outside CDI: tests, benchmarks). */
+  /** The resolver as the engine's source of images, with the wiring of the latest configuration (tests, benchmarks). */
   public static ImageSource over(ImageResolver resolver) {
     return new ImageSource() {
       @Override
@@ -31,6 +23,21 @@ public class RegistryImageSource {
       @Override
       public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline, PlatformFilter wanted) {
         return resolver.resolve(reference, pod, deadline, wanted);
+      }
+    };
+  }
+
+  /** The resolver reaching registries as one configuration says: the source of that configuration's engine. */
+  public static ImageSource over(ImageResolver resolver, ImageResolver.Wiring wiring) {
+    return new ImageSource() {
+      @Override
+      public CompletableFuture<ResolvedImage> resolve(ImageReference reference) {
+        return resolver.resolve(wiring, reference, PullContext.NONE, Deadline.after(wiring.timeout()), PlatformFilter.ALL);
+      }
+
+      @Override
+      public CompletableFuture<ResolvedImage> resolve(ImageReference reference, PullContext pod, Deadline deadline, PlatformFilter wanted) {
+        return resolver.resolve(wiring, reference, pod, deadline, wanted);
       }
     };
   }

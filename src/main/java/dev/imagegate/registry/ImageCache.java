@@ -135,9 +135,10 @@ final class ImageCache {
   /** When the registry last let the principal in. */
   private final Cache<AccessKey, Long> access;
   private final Cache<Object, ImageFetchException> errors;
-  private final long tagTtlNanos;
-  private final long staleIfErrorNanos;
-  private final long failureMemoryNanos;
+  // Volatile: a reloaded configuration retunes them (retune); each read takes whichever is in force.
+  private volatile long tagTtlNanos;
+  private volatile long staleIfErrorNanos;
+  private volatile long failureMemoryNanos;
   private final Ticker ticker;
   private final RegistryMetrics metrics;
   private final DiskCache disk;
@@ -151,20 +152,43 @@ final class ImageCache {
    *     failure is remembered for {@code errorTtl} plus this, until the next re-check has answered
    */
   ImageCache(CacheSettings settings, RegistryMetrics metrics, Ticker ticker, Duration recheckTimeout, DiskCache disk) {
-    Duration accessLife = settings.staleIfError().compareTo(settings.tagTtl()) > 0 ? settings.staleIfError() : settings.tagTtl();
     this.images = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
     this.children = Caffeine.newBuilder().maximumSize(settings.maxImages()).executor(Runnable::run).build();
     this.tags = Caffeine.newBuilder().maximumSize(settings.maxTags()).executor(Runnable::run).build();
-    this.access = Caffeine.newBuilder().maximumSize(settings.maxTags()).expireAfterWrite(accessLife).ticker(ticker)
+    this.access = Caffeine.newBuilder().maximumSize(settings.maxTags()).expireAfterWrite(accessLife(settings)).ticker(ticker)
         .executor(Runnable::run).build();
     this.errors = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(settings.errorTtl()).ticker(ticker)
         .executor(Runnable::run).build();
-    this.tagTtlNanos = settings.tagTtl().toNanos();
-    this.staleIfErrorNanos = settings.staleIfError().toNanos();
-    this.failureMemoryNanos = settings.errorTtl().isZero() ? 0 : settings.errorTtl().plus(recheckTimeout).toNanos();
     this.ticker = ticker;
     this.metrics = metrics;
     this.disk = disk;
+    retune(settings, recheckTimeout);
+  }
+
+  /**
+   * Takes the sizes and lifetimes of a reloaded configuration: what is cached stays, judged by the
+   * new lifetimes from now on; a smaller size evicts the least used.
+   */
+  void retune(CacheSettings settings, Duration recheckTimeout) {
+    images.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxImages()));
+    children.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxImages()));
+    tags.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxTags()));
+    access.policy().eviction().ifPresent(eviction -> eviction.setMaximum(settings.maxTags()));
+    access.policy().expireAfterWrite().ifPresent(expiry -> expiry.setExpiresAfter(accessLife(settings)));
+    errors.policy().expireAfterWrite().ifPresent(expiry -> expiry.setExpiresAfter(settings.errorTtl()));
+    this.tagTtlNanos = settings.tagTtl().toNanos();
+    this.staleIfErrorNanos = settings.staleIfError().toNanos();
+    this.failureMemoryNanos = settings.errorTtl().isZero() ? 0 : settings.errorTtl().plus(recheckTimeout).toNanos();
+  }
+
+  /** Forgets every remembered failure: the next look-up asks the registry. */
+  void forgetErrors() {
+    errors.invalidateAll();
+  }
+
+  /** How long a principal's access is remembered: as long as it may decide, fresh or stale. */
+  private static Duration accessLife(CacheSettings settings) {
+    return settings.staleIfError().compareTo(settings.tagTtl()) > 0 ? settings.staleIfError() : settings.tagTtl();
   }
 
   /**

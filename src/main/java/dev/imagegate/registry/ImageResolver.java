@@ -65,15 +65,12 @@ public class ImageResolver implements AutoCloseable {
 
   private static final Logger LOG = Logger.getLogger(ImageResolver.class);
 
-  private final Duration timeout;
-  /** How long after a tag's resolution its background refresh is due (0: none); {@code errorTtl}: retry after a transient failure. */
-  private final long refreshAfterNanos;
-  private final long refreshRetryNanos;
-  private final RegistryEndpoints endpoints;
+  private final SSLContext tls;
   private final CredentialChain credentials;
   private final ImageCache cache;
-  private final ImageFetcher fetcher;
   private final RegistryMetrics metrics;
+  /** The wiring of the latest configuration: what {@link #resolve} without one uses. */
+  private volatile Wiring latest;
   private final SingleFlight<FlightKey, ImageFetcher.Result> flights = new SingleFlight<>();
   private final SingleFlight<ChildKey, ImageFacts> children = new SingleFlight<>();
   private final ThreadPoolExecutor executor;
@@ -109,12 +106,10 @@ public class ImageResolver implements AutoCloseable {
       PullSecretSource pullSecrets, Ticker ticker, DiskCache disk) {
     Objects.requireNonNull(registries, "registries");
     Objects.requireNonNull(cacheSettings, "cacheSettings");
-    this.timeout = registries.timeout();
-    this.refreshAfterNanos = refreshAfter(cacheSettings.tagTtl()).toNanos();
-    this.refreshRetryNanos = cacheSettings.errorTtl().toNanos();
+    this.tls = tls;
     this.metrics = new RegistryMetrics(meters);
     this.cache = new ImageCache(cacheSettings, metrics, ticker, registries.timeout(), disk);
-    this.endpoints = new RegistryEndpoints(registries);
+    this.latest = new Wiring(registries, cacheSettings, tls, metrics);
     Consumer<LogEvent> jibLog = ImageResolver::jibLog;
     this.credentials = new CredentialChain(
         new RegistryCredentials(registries.dockerConfig(), jibLog),
@@ -122,8 +117,6 @@ public class ImageResolver implements AutoCloseable {
     if (!registries.usePullSecrets() && pullSecrets != null) {
       pullSecrets.close();
     }
-    RegistryHttp http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout());
-    this.fetcher = new ImageFetcher(DistributionClient.over(http, registries.maxConcurrentFetchesPerRegistry(), metrics), registries.maxRetries());
     this.executor =
         new ThreadPoolExecutor(
             FETCH_THREADS, FETCH_THREADS, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(FETCH_QUEUE), daemonThreads("imagegate-registry-"));
@@ -133,11 +126,77 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /**
+   * What a configuration sets of the way registries are reached: endpoints (mirrors, plain-HTTP
+   * hosts), TLS (CA bundles), timeout, retries, the per-registry bound, and when tags are refreshed.
+   * Built whole, so that a configuration whose CA bundle cannot be read fails here, before it is in
+   * force; one resolution uses one wiring from start to end. The caches, the registry threads and
+   * the credentials are the resolver's, shared by every wiring.
+   */
+  public static final class Wiring {
+    private final RegistrySettings registries;
+    private final CacheSettings cacheSettings;
+    private final Duration timeout;
+    /** How long after a tag's resolution its background refresh is due (0: none); {@code errorTtl}: retry after a transient failure. */
+    private final long refreshAfterNanos;
+    private final long refreshRetryNanos;
+    private final RegistryEndpoints endpoints;
+    private final ImageFetcher fetcher;
+
+    private Wiring(RegistrySettings registries, CacheSettings cacheSettings, SSLContext tls, RegistryMetrics metrics) {
+      this.registries = registries;
+      this.cacheSettings = cacheSettings;
+      this.timeout = registries.timeout();
+      this.refreshAfterNanos = refreshAfter(cacheSettings.tagTtl()).toNanos();
+      this.refreshRetryNanos = cacheSettings.errorTtl().toNanos();
+      this.endpoints = new RegistryEndpoints(registries);
+      RegistryHttp http = new RegistryHttp(tls, RegistryTls.contexts(registries.caBundles()), registries.timeout());
+      this.fetcher = new ImageFetcher(DistributionClient.over(http, registries.maxConcurrentFetchesPerRegistry(), metrics),
+          registries.maxRetries());
+    }
+
+    /** {@code registries.timeout}: the most time spent on one image. */
+    public Duration timeout() {
+      return timeout;
+    }
+  }
+
+  /**
+   * The wiring of these settings: the latest one when they are the same (its connections and
+   * per-registry bounds go on serving), else a new one.
+   *
+   * @throws dev.imagegate.config.ConfigException when a setting cannot be used (a CA bundle that cannot be read)
+   */
+  public Wiring wiring(RegistrySettings registries, CacheSettings cacheSettings) {
+    Wiring current = latest;
+    if (current.registries.equals(registries) && current.cacheSettings.equals(cacheSettings)) {
+      return current;
+    }
+    return new Wiring(registries, cacheSettings, tls, metrics);
+  }
+
+  /**
+   * Puts a wiring in force: {@link #resolve} without one uses it, and the shared caches take its
+   * sizes and lifetimes. Failures remembered under other registry settings are forgotten: the
+   * change may be what mends them (a mirror, a CA bundle, a plain-HTTP host).
+   */
+  public void use(Wiring wiring) {
+    Wiring before = latest;
+    if (wiring != before) {
+      cache.retune(wiring.cacheSettings, wiring.timeout);
+      if (!wiring.registries.equals(before.registries)) {
+        cache.forgetErrors();
+      }
+      latest = wiring;
+    }
+  }
+
+  /**
    * The image's facts, every platform it has, for no pod in particular (namespace-independent
    * credentials only), within {@code registries.timeout}. See {@link #resolve(ImageReference, PullContext, Deadline, PlatformFilter)}.
    */
   public CompletableFuture<ResolvedImage> resolve(ImageReference ref) {
-    return resolve(ref, PullContext.NONE, Deadline.after(timeout), PlatformFilter.ALL);
+    Wiring wiring = latest;
+    return resolve(wiring, ref, PullContext.NONE, Deadline.after(wiring.timeout), PlatformFilter.ALL);
   }
 
   /** The image's facts as {@code pod} may see them, every platform it has. */
@@ -155,6 +214,13 @@ public class ImageResolver implements AutoCloseable {
    * cancelling it does not disturb other callers waiting for the same image.
    */
   public CompletableFuture<ResolvedImage> resolve(ImageReference ref, PullContext pod, Deadline deadline, PlatformFilter wanted) {
+    return resolve(latest, ref, pod, deadline, wanted);
+  }
+
+  /** {@link #resolve(ImageReference, PullContext, Deadline, PlatformFilter)} reaching registries as {@code wiring} says. */
+  public CompletableFuture<ResolvedImage> resolve(Wiring wiring, ImageReference ref, PullContext pod, Deadline deadline,
+      PlatformFilter wanted) {
+    Objects.requireNonNull(wiring, "wiring");
     Objects.requireNonNull(ref, "ref");
     Objects.requireNonNull(deadline, "deadline");
     Objects.requireNonNull(wanted, "wanted");
@@ -164,31 +230,33 @@ public class ImageResolver implements AutoCloseable {
       return credentials.pullSecrets().ready()
           .handle((ok, error) -> null)
           .completeOnTimeout(null, Math.max(0, deadline.remaining().toMillis()), TimeUnit.MILLISECONDS)
-          .thenCompose(ignored -> resolveNow(ref, context, deadline, wanted));
+          .thenCompose(ignored -> resolveNow(wiring, ref, context, deadline, wanted));
     }
-    return resolveNow(ref, context, deadline, wanted);
+    return resolveNow(wiring, ref, context, deadline, wanted);
   }
 
   /** What a reference points to, whom the registry let in (an index's children are read as it), and whether it is stale. */
   private record Found(FetchedImage image, Principal reader, StaleFacts stale) {}
 
-  private CompletableFuture<ResolvedImage> resolveNow(ImageReference ref, PullContext pod, Deadline deadline, PlatformFilter wanted) {
-    RegistryEndpoint endpoint = endpoints.forRegistry(ref.registry());
+  private CompletableFuture<ResolvedImage> resolveNow(Wiring wiring, ImageReference ref, PullContext pod, Deadline deadline,
+      PlatformFilter wanted) {
+    RegistryEndpoint endpoint = wiring.endpoints.forRegistry(ref.registry());
     List<Principal> candidates;
     try {
       candidates = credentials.candidates(endpoint, ref, pod);
     } catch (ImageFetchException e) {
       return CompletableFuture.failedFuture(fetchException(ref, e));
     }
-    CompletableFuture<Found> found = find(ref, endpoint, candidates, deadline);
+    CompletableFuture<Found> found = find(wiring, ref, endpoint, candidates, deadline);
     if (found.isDone() && !found.isCompletedExceptionally() && !found.join().image().isIndex()) {
       return CompletableFuture.completedFuture(resolved(ref, found.join(), List.of())); // the hot path: one object, no stage
     }
-    return found.thenCompose(image -> withChildren(ref, endpoint, image, wanted, deadline));
+    return found.thenCompose(image -> withChildren(wiring, ref, endpoint, image, wanted, deadline));
   }
 
   /** The manifest the reference points to: from the cache, a fetch (shared with callers asking the same), or stale facts. */
-  private CompletableFuture<Found> find(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, Deadline callerDeadline) {
+  private CompletableFuture<Found> find(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates,
+      Deadline callerDeadline) {
     ImageCache.Lookup lookup = cache.lookup(ref, candidates);
     if (lookup.hit() != null) {
       return CompletableFuture.completedFuture(new Found(lookup.hit(), lookup.reader(), null));
@@ -204,7 +272,7 @@ public class ImageResolver implements AutoCloseable {
     if (remembered != null) {
       return remembered(ref, remembered, stale);
     }
-    Deadline imageDeadline = Deadline.after(timeout);
+    Deadline imageDeadline = Deadline.after(wiring.timeout);
     Deadline flightDeadline = Deadline.earlier(callerDeadline, imageDeadline);
     AtomicBoolean started = new AtomicBoolean();
     CompletableFuture<ImageFetcher.Result> flight = flights.join(key, future -> {
@@ -215,7 +283,7 @@ public class ImageResolver implements AutoCloseable {
         return;
       }
       started.set(true);
-      start(new Flight(ref, endpoint, candidates, key, lookup, future, flightDeadline, callerDeadline.before(imageDeadline)));
+      start(new Flight(wiring, ref, endpoint, candidates, key, lookup, future, flightDeadline, callerDeadline.before(imageDeadline)));
     });
     CompletableFuture<Found> mine = flight.handle((result, error) -> {
       if (error != null) {
@@ -303,8 +371,8 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /** The image with the facts of the children of an index that {@code wanted} chooses: cached, or read now. */
-  private CompletableFuture<ResolvedImage> withChildren(ImageReference ref, RegistryEndpoint endpoint, Found found, PlatformFilter wanted,
-      Deadline deadline) {
+  private CompletableFuture<ResolvedImage> withChildren(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, Found found,
+      PlatformFilter wanted, Deadline deadline) {
     if (!found.image().isIndex()) {
       return CompletableFuture.completedFuture(resolved(ref, found, List.of()));
     }
@@ -313,7 +381,7 @@ public class ImageResolver implements AutoCloseable {
     List<CompletableFuture<ImageFacts>> reads = new ArrayList<>(all.size());
     for (IndexEntry entry : all) {
       if (chosen.contains(entry.name())) {
-        reads.add(child(ref, endpoint, found.reader(), entry, all, deadline));
+        reads.add(child(wiring, ref, endpoint, found.reader(), entry, all, deadline));
       }
     }
     return CompletableFuture.allOf(reads.toArray(CompletableFuture[]::new))
@@ -327,13 +395,13 @@ public class ImageResolver implements AutoCloseable {
    * A child's facts, by its digest: cached (immutable), or read as {@code reader} on a registry
    * thread, one read for every caller asking at once, by the caller's deadline.
    */
-  private CompletableFuture<ImageFacts> child(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry,
-      List<IndexEntry> siblings, Deadline callerDeadline) {
+  private CompletableFuture<ImageFacts> child(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, Principal reader,
+      IndexEntry entry, List<IndexEntry> siblings, Deadline callerDeadline) {
     ImageFacts cached = cache.child(entry.digest());
     if (cached != null) {
       return CompletableFuture.completedFuture(cached);
     }
-    Deadline deadline = Deadline.earlier(callerDeadline, Deadline.after(timeout));
+    Deadline deadline = Deadline.earlier(callerDeadline, Deadline.after(wiring.timeout));
     AtomicBoolean started = new AtomicBoolean();
     ChildKey key = new ChildKey(RegistryEndpoints.normalize(ref.registry()), ref.repository(), entry.digest());
     CompletableFuture<ImageFacts> flight = children.join(key, future -> {
@@ -343,7 +411,7 @@ public class ImageResolver implements AutoCloseable {
         return;
       }
       started.set(true);
-      readChild(ref, endpoint, reader, entry, siblings, deadline, future);
+      readChild(wiring, ref, endpoint, reader, entry, siblings, deadline, future);
     });
     CompletableFuture<ImageFacts> mine = flight.handle((facts, error) -> {
       if (error != null) {
@@ -357,8 +425,8 @@ public class ImageResolver implements AutoCloseable {
     return mine;
   }
 
-  private void readChild(ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry, List<IndexEntry> siblings,
-      Deadline deadline, CompletableFuture<ImageFacts> future) {
+  private void readChild(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, Principal reader, IndexEntry entry,
+      List<IndexEntry> siblings, Deadline deadline, CompletableFuture<ImageFacts> future) {
     long startedAt = System.nanoTime();
     ScheduledFuture<?> alarm = deadlines.schedule(() -> failChild(ref, future, FetchErrors.timeout(deadline), startedAt),
         deadline.remaining().toNanos(), TimeUnit.NANOSECONDS);
@@ -369,7 +437,7 @@ public class ImageResolver implements AutoCloseable {
           return; // timed out while waiting for a thread
         }
         try {
-          ImageFacts facts = fetcher.child(ref, endpoint, reader, entry, deadline);
+          ImageFacts facts = wiring.fetcher.child(ref, endpoint, reader, entry, deadline);
           List<ImageFacts> cachedSiblings = new ArrayList<>();
           for (IndexEntry sibling : siblings) {
             ImageFacts known = sibling == entry ? null : cache.child(sibling.digest());
@@ -417,11 +485,11 @@ public class ImageResolver implements AutoCloseable {
       // Fetching by tag (or checking a digest with HEAD), the digest's facts may be cached already;
       // fetching by digest, they are known not to be.
       boolean byDigest = flight.lookup.qualifier() instanceof Digest && !flight.lookup.headFirst();
-      ImageFetcher.Result result = fetcher.fetch(flight.ref, flight.endpoint, flight.candidates, flight.lookup.qualifier(),
+      ImageFetcher.Result result = flight.wiring.fetcher.fetch(flight.ref, flight.endpoint, flight.candidates, flight.lookup.qualifier(),
           flight.lookup.headFirst(), flight.deadline, byDigest ? digest -> null : cache::facts);
       ImageCache.TagEntry entry = cache.store(flight.ref, result.principal(), result.image());
       if (entry != null) {
-        scheduleRefresh(entry, flight.ref, flight.endpoint, refreshAfterNanos);
+        scheduleRefresh(flight.wiring, entry, flight.ref, flight.endpoint, flight.wiring.refreshAfterNanos);
       }
       if (flight.settle()) {
         metrics.fetchSucceeded(flight.ref.registry(), flight.elapsed());
@@ -440,12 +508,12 @@ public class ImageResolver implements AutoCloseable {
   }
 
   /** Refresh-ahead: the tag is re-resolved {@code delayNanos} from now if an admission used it meanwhile. */
-  private void scheduleRefresh(ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint, long delayNanos) {
+  private void scheduleRefresh(Wiring wiring, ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint, long delayNanos) {
     if (delayNanos <= 0) {
       return;
     }
     try {
-      deadlines.schedule(() -> refreshIfUsed(entry, ref, endpoint), delayNanos, TimeUnit.NANOSECONDS);
+      deadlines.schedule(() -> refreshIfUsed(wiring, entry, ref, endpoint), delayNanos, TimeUnit.NANOSECONDS);
     } catch (RejectedExecutionException e) {
       // closing
     }
@@ -457,7 +525,7 @@ public class ImageResolver implements AutoCloseable {
    * its own refresh); a failure is remembered on the entry, so admissions after {@code tagTtl} know
    * it without waiting; a transient one is retried after {@code errorTtl} while admissions use the tag.
    */
-  private void refreshIfUsed(ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint) {
+  private void refreshIfUsed(Wiring wiring, ImageCache.TagEntry entry, ImageReference ref, RegistryEndpoint endpoint) {
     if (!cache.current(entry) || !entry.takeUsed()) {
       return; // replaced, evicted, or not used since the last refresh: it goes stale, an admission re-checks it
     }
@@ -465,17 +533,17 @@ public class ImageResolver implements AutoCloseable {
     Qualifier tag = new Qualifier.Tag(entry.key.tag());
     FlightKey key = new FlightKey(entry.key.registry(), entry.key.repository(), tag, true, List.of(entry.principal.id()));
     ImageCache.Lookup lookup = ImageCache.Lookup.fetch(tag, true, null);
-    flights.join(key, future -> start(new Flight(ref, endpoint, as, key, lookup, future, Deadline.after(timeout), false)))
+    flights.join(key, future -> start(new Flight(wiring, ref, endpoint, as, key, lookup, future, Deadline.after(wiring.timeout), false)))
         .whenComplete((result, error) -> {
           if (error == null) {
-            readChildrenUsedBefore(ref, endpoint, entry.digest, result);
+            readChildrenUsedBefore(wiring, ref, endpoint, entry.digest, result);
             return;
           }
-          ImageFetchException failure = FetchErrors.classify(error, Deadline.after(timeout));
+          ImageFetchException failure = FetchErrors.classify(error, Deadline.after(wiring.timeout));
           if (cache.current(entry)) {
             cache.recheckFailed(entry, failure);
             if (failure.reason().isTransient()) {
-              scheduleRefresh(entry, ref, endpoint, refreshRetryNanos);
+              scheduleRefresh(wiring, entry, ref, endpoint, wiring.refreshRetryNanos);
             }
           }
         });
@@ -485,7 +553,8 @@ public class ImageResolver implements AutoCloseable {
    * A tag moved to another index: its children of the platforms admissions read before are read
    * now too, so that the next admission finds them cached as it found the old ones.
    */
-  private void readChildrenUsedBefore(ImageReference ref, RegistryEndpoint endpoint, Digest oldDigest, ImageFetcher.Result refreshed) {
+  private void readChildrenUsedBefore(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, Digest oldDigest,
+      ImageFetcher.Result refreshed) {
     FetchedImage before = cache.peek(oldDigest);
     FetchedImage now = refreshed.image();
     if (before == null || !before.isIndex() || !now.isIndex() || now.manifestDigest().equals(oldDigest)) {
@@ -499,7 +568,7 @@ public class ImageResolver implements AutoCloseable {
     }
     for (IndexEntry child : now.children()) {
       if (used.contains(child.name())) {
-        child(ref, endpoint, refreshed.principal(), child, now.children(), Deadline.after(timeout));
+        child(wiring, ref, endpoint, refreshed.principal(), child, now.children(), Deadline.after(wiring.timeout));
       }
     }
   }
@@ -526,6 +595,7 @@ public class ImageResolver implements AutoCloseable {
 
   /** One fetch in flight; settled once, by its result or by its deadline, whichever comes first. */
   private static final class Flight {
+    final Wiring wiring;
     final ImageReference ref;
     final RegistryEndpoint endpoint;
     final List<Principal> candidates;
@@ -538,8 +608,9 @@ public class ImageResolver implements AutoCloseable {
     final long started = System.nanoTime();
     private final AtomicBoolean settled = new AtomicBoolean();
 
-    Flight(ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, FlightKey key, ImageCache.Lookup lookup,
-        CompletableFuture<ImageFetcher.Result> future, Deadline deadline, boolean callerBound) {
+    Flight(Wiring wiring, ImageReference ref, RegistryEndpoint endpoint, List<Principal> candidates, FlightKey key,
+        ImageCache.Lookup lookup, CompletableFuture<ImageFetcher.Result> future, Deadline deadline, boolean callerBound) {
+      this.wiring = wiring;
       this.ref = ref;
       this.endpoint = endpoint;
       this.candidates = candidates;

@@ -7,8 +7,6 @@ import dev.imagegate.image.history.Command;
 import dev.imagegate.image.history.HistoryStep;
 import dev.imagegate.image.history.PackageCommand;
 import dev.imagegate.image.history.PackageCommand.Action;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -22,7 +20,6 @@ import java.util.Optional;
  * needs {@code clean all}; {@code zypper install} needs {@code zypper clean}. A BuildKit cache mount on
  * the cache's directory keeps it out of the layer and counts as clean.
  */
-@Singleton
 public class AptListsCleanedRule extends HistoryRule {
   public static final String ID = "apt-lists-cleaned";
 
@@ -35,7 +32,6 @@ public class AptListsCleanedRule extends HistoryRule {
 
   private final Options options;
 
-  @Inject
   public AptListsCleanedRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -3,15 +3,12 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.ImageReference;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 
 /**
  * An image must be pinned: {@code :latest} (written or implied by a missing tag) moves under a running
  * workload, so two replicas or a restart can run different code. Judged on the reference as written.
  */
-@ApplicationScoped
 public class DisallowLatestTagRule implements Rule {
   public static final String ID = "disallow-latest-tag";
 
@@ -29,7 +26,6 @@ public class DisallowLatestTagRule implements Rule {
 
   private final Options options;
 
-  @Inject
   public DisallowLatestTagRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

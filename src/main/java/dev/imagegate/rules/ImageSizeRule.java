@@ -3,8 +3,6 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ConfigException;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Locale;
 import java.util.regex.Matcher;
@@ -15,7 +13,6 @@ import java.util.regex.Pattern;
  * the layer sizes in the manifest of the judged platform (read with the config, no extra request). A
  * big image pulls slowly, costs disk on every node and usually carries what it does not need.
  */
-@Singleton
 public class ImageSizeRule extends OptionalRule {
   public static final String ID = "image-size";
 
@@ -36,7 +33,6 @@ public class ImageSizeRule extends OptionalRule {
   private final Options options;
   private final long maxBytes;
 
-  @Inject
   public ImageSizeRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -5,8 +5,6 @@ import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
 import dev.imagegate.text.ExternalText;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +20,6 @@ import java.util.regex.Pattern;
  * {@code --virtual} group, {@code yum remove}, Debian's {@code apt-mark auto …; apt-get purge
  * --auto-remove}). Build dependencies belong in a builder stage of a multi-stage build.
  */
-@Singleton
 public class NoBuildToolsRule extends HistoryRule {
   public static final String ID = "no-build-tools";
 
@@ -48,7 +45,6 @@ public class NoBuildToolsRule extends HistoryRule {
 
   private final Options options;
 
-  @Inject
   public NoBuildToolsRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -4,8 +4,6 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -16,7 +14,6 @@ import java.util.Locale;
  * the ADD line as written; the classic builder records a downloaded file as {@code ADD file:<hash>},
  * so its remote ADDs cannot be told from local ones and pass.
  */
-@Singleton
 public class NoRemoteAddRule extends HistoryRule {
   public static final String ID = "no-remote-add";
 
@@ -33,7 +30,6 @@ public class NoRemoteAddRule extends HistoryRule {
 
   private final Options options;
 
-  @Inject
   public NoRemoteAddRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

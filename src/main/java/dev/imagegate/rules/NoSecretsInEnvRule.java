@@ -9,8 +9,6 @@ import dev.imagegate.rules.secrets.HistoryEnv;
 import dev.imagegate.rules.secrets.Place;
 import dev.imagegate.rules.secrets.SecretDetector;
 import dev.imagegate.text.ExternalText;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +21,6 @@ import java.util.stream.Stream;
  * spec's env: anyone who can pull the image or read the pod can read them. Messages name the variable,
  * never its value.
  */
-@ApplicationScoped
 public class NoSecretsInEnvRule implements Rule {
   public static final String ID = "no-secrets-in-env";
 
@@ -47,7 +44,6 @@ public class NoSecretsInEnvRule implements Rule {
    */
   private final ImageMemo<List<Violation>> imageSide = new ImageMemo<>(this::imageViolations);
 
-  @Inject
   public NoSecretsInEnvRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -3,8 +3,6 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.text.ExternalText;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.Locale;
 
@@ -12,7 +10,6 @@ import java.util.Locale;
  * The image does not expose SSH ({@code EXPOSE 22}, {@code 22/tcp} in its {@code ExposedPorts}): a
  * container is reached with {@code kubectl exec}, and an SSH server is one more way in to keep patched.
  */
-@Singleton
 public class NoSshPortRule extends OptionalRule {
   public static final String ID = "no-ssh-port";
 
@@ -25,7 +22,6 @@ public class NoSshPortRule extends OptionalRule {
 
   private final Options options;
 
-  @Inject
   public NoSshPortRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -4,8 +4,6 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.image.history.HistoryStep;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,7 +15,6 @@ import java.util.Set;
  * sudo is a way back to root for whoever gets a shell). {@code gosu} and {@code su-exec}, which only
  * drop privileges, are fine.
  */
-@Singleton
 public class NoSudoRule extends HistoryRule {
   public static final String ID = "no-sudo";
 
@@ -30,7 +27,6 @@ public class NoSudoRule extends HistoryRule {
 
   private final Options options;
 
-  @Inject
   public NoSudoRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

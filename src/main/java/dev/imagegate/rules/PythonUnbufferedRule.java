@@ -4,8 +4,6 @@ import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.image.history.BuildHistory;
 import dev.imagegate.rules.ContainerContext.EnvLiteral;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.util.List;
 import java.util.regex.Pattern;
 
@@ -17,7 +15,6 @@ import java.util.regex.Pattern;
  * wins over the image's, as at run time; a value from a ConfigMap or Secret ({@code valueFrom}) is not
  * known here and does not count.
  */
-@Singleton
 public class PythonUnbufferedRule extends OptionalRule {
   public static final String ID = "python-unbuffered";
 
@@ -38,7 +35,6 @@ public class PythonUnbufferedRule extends OptionalRule {
   private final Options options;
   private final ImageMemo<ImageSide> imageSide = new ImageMemo<>(this::read);
 
-  @Inject
   public PythonUnbufferedRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -2,15 +2,12 @@ package dev.imagegate.rules;
 
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 
 /**
  * A long-running container must say how to tell it is healthy: a {@code HEALTHCHECK} in its image,
  * or (by default) a Kubernetes probe, which is what the kubelet actually runs.
  */
-@ApplicationScoped
 public class RequireHealthcheckRule implements Rule {
   public static final String ID = "require-healthcheck";
 
@@ -26,7 +23,6 @@ public class RequireHealthcheckRule implements Rule {
 
   private final Options options;
 
-  @Inject
   public RequireHealthcheckRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

@@ -5,7 +5,9 @@ import java.util.List;
 
 /**
  * One container best practice. A rule never does I/O: it judges what the admission layer and the
- * registry layer already found. Rules are CDI beans; adding one is adding one class.
+ * registry layer already found. Each configuration in force builds its own rules ({@link Rules}),
+ * so a rule takes its options in its constructor; adding one is adding one class and its constructor
+ * to {@link Rules}.
  */
 public interface Rule {
 

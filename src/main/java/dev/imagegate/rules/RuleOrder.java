@@ -1,25 +1,21 @@
 package dev.imagegate.rules;
 
+import dev.imagegate.config.ImagegateConfig;
 import java.util.Comparator;
 import java.util.List;
 
 /**
- * The one order in which rules judge a container, and so the order of a container's findings. CDI
- * promises no order for the beans it collects, and every replica of the webhook (and a
- * {@code --dry-run=server} request) must word the same verdict the same way.
+ * The one order in which rules judge a container, and so the order of a container's findings: every
+ * replica of the webhook (and a {@code --dry-run=server} request) must word the same verdict the same
+ * way, whatever order a caller hands the rules in.
  *
  * <p>From the reference inwards, what endangers the cluster before what is hygiene: the tag as
  * written, the user the image runs as, the secrets it carries, its health check; then the optional
- * rules. Adding a rule is
- * adding its id here; a rule missing from the list still has a fixed place, after the listed ones by
- * id.
+ * rules: the order of {@link Rules}. A rule missing from it (a test's) still has a fixed place,
+ * after the listed ones by id.
  */
 public final class RuleOrder {
-  public static final List<String> IDS =
-      List.of(DisallowLatestTagRule.ID, RunAsNonRootRule.ID, NoSecretsInEnvRule.ID, RequireHealthcheckRule.ID,
-          // the optional rules: ways in, then what the image carries, then how it runs
-          NoSudoRule.ID, NoSshPortRule.ID, NoRemoteAddRule.ID, NoBuildToolsRule.ID, AptListsCleanedRule.ID, ImageSizeRule.ID,
-          PythonUnbufferedRule.ID);
+  public static final List<String> IDS = Rules.of(ImagegateConfig.defaults()).stream().map(Rule::id).toList();
 
   /** By {@link #IDS}, then unlisted rules by id: the same order whatever the order given. */
   public static final Comparator<Rule> COMPARATOR =

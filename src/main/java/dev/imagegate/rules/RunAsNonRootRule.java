@@ -3,8 +3,6 @@ package dev.imagegate.rules;
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.image.ImageFacts;
 import dev.imagegate.text.ExternalText;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Optional;
 
@@ -17,7 +15,6 @@ import java.util.Optional;
  * image's {@code USER}, where an empty USER means {@code ContainerAdministrator}. Linux's
  * {@code runAsUser} does not apply there.
  */
-@ApplicationScoped
 public class RunAsNonRootRule implements Rule {
   public static final String ID = "run-as-non-root";
 
@@ -43,7 +40,6 @@ public class RunAsNonRootRule implements Rule {
 
   private final Options options;
 
-  @Inject
   public RunAsNonRootRule(ImagegateConfig config) {
     this(config.rule(ID).options(ID, Options.class));
   }

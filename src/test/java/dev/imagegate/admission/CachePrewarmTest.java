@@ -161,12 +161,12 @@ class CachePrewarmTest {
         .as("s390x: not in registries.platforms, no admission reads it").isZero();
     registry.accessLog().reset();
 
-    AdmissionHandler handler = new AdmissionHandler(engine, new NamespaceModes(false, () -> null));
+    AdmissionHandler handler = new AdmissionHandler(new NamespaceModes(false, () -> null));
     AdmissionCall call = new AdmissionReviews(MAPPER).read(Reviews.create(new PodBuilder(Reviews.pod("web-3",
         spec(container("web", host + "/library/nginx:1.27"), container("app", host + "/multi/app:1.0"),
             container("tool", host + "/library/python:3.12")))).editMetadata().withNamespace("shop").endMetadata().build())
         .getBytes(StandardCharsets.UTF_8));
-    Decision decision = handler.decide(call, Duration.ofSeconds(5)).get(10, TimeUnit.SECONDS);
+    Decision decision = handler.decide(call, Duration.ofSeconds(5), engine).get(10, TimeUnit.SECONDS);
 
     assertThat(decision.response().getAllowed()).as("nginx and python run as root").isFalse();
     assertThat(decision.response().getStatus().getMessage()).contains("run-as-non-root");

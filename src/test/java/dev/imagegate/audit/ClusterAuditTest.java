@@ -9,6 +9,7 @@ import static dev.imagegate.audit.AuditFixtures.root;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.admission.NamespaceModes;
+import dev.imagegate.policy.PolicyEngine;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.LogRecord;
@@ -173,6 +175,37 @@ class ClusterAuditTest {
       }
       Thread.sleep(20);
     }
+  }
+
+  @Test
+  void aNewConfigurationInForceIsJudgedAgainAtOnce() throws Exception {
+    AuditFixtures warn = fixtures.with("rules:\n  run-as-non-root: {mode: warn}\n");
+    try (MockCluster cluster = MockCluster.withPolicyReports()) {
+      cluster.namespace("alpha", Map.of());
+      new Seed(cluster.client()).pod("alpha", "web", root());
+      AtomicReference<PolicyEngine> inForce = new AtomicReference<>(fixtures.engine);
+      try (Auditor auditor = new Auditor(cluster.client("imagegate/one"), inForce::get, namespace -> null, () -> true,
+          fixtures.config.audit(), "imagegate-system", "one", new SimpleMeterRegistry(), FAST, Clock.systemUTC(), (w, e) -> {})) {
+        auditor.startElection();
+        await(auditor::leading, "the lease");
+        auditor.runNow();
+        KubernetesClient reader = cluster.client();
+        assertThat(rootMode(report(reader, "alpha"))).isEqualTo("enforce");
+
+        inForce.set(warn.engine);
+        auditor.configurationChanged();
+
+        await(() -> "warn".equals(rootMode(report(reader, "alpha"))), "the report judged with the new configuration");
+      }
+    } finally {
+      warn.closeResolver();
+    }
+  }
+
+  /** The mode of the run-as-non-root result in a report. */
+  private static Object rootMode(GenericKubernetesResource report) {
+    return results(report).stream().filter(r -> "run-as-non-root".equals(r.get("policy")))
+        .map(r -> ((Map<?, ?>) r.get("properties")).get("mode")).findFirst().orElse(null);
   }
 
   @Test

@@ -159,7 +159,8 @@ class ChartAllOptionsTest {
     assertThat(deployment.getSpec().getRevisionHistoryLimit()).isEqualTo(2);
     var template = deployment.getSpec().getTemplate();
     assertThat(template.getMetadata().getLabels()).containsEntry("example.com/tier", "control-plane");
-    assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/scrape", "false");
+    assertThat(template.getMetadata().getAnnotations()).containsEntry("example.com/scrape", "false")
+        .containsKeys("checksum/config", "checksum/restart-only-config");
     PodSpec pod = template.getSpec();
     assertThat(pod.getServiceAccountName()).isEqualTo("imagegate-sa");
     assertThat(pod.getImagePullSecrets()).extracting(s -> s.getName()).containsExactly("internal-registry");

@@ -249,8 +249,9 @@ class ChartDefaultsTest {
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo(chart.one(Secret.class).getMetadata().getName()));
     assertThat(pod.getVolumes()).filteredOn(v -> v.getConfigMap() != null).singleElement()
         .satisfies(v -> assertThat(v.getConfigMap().getName()).isEqualTo(chart.one(ConfigMap.class).getMetadata().getName()));
-    assertThat(chart.one(Deployment.class).getSpec().getTemplate().getMetadata().getAnnotations())
-        .containsKey("checksum/config");
+    assertThat(container.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals("/etc/imagegate/config"))
+        .singleElement()
+        .satisfies(m -> assertThat(m.getSubPath()).as("a subPath mount never sees a changed ConfigMap").isNull());
   }
 
   static Map<String, String> env(Container container) {

@@ -4,9 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.config.ImagegateConfig;
 import dev.imagegate.config.RuleSettings;
-import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
-import jakarta.inject.Singleton;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
@@ -15,7 +12,7 @@ import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.FieldSource;
 
-/** The shape every rule shares, so adding one stays adding one class. */
+/** The shape every rule shares, so adding one stays adding one class and its constructor in {@link Rules}. */
 class RuleBeansTest {
   static final List<Class<? extends Rule>> rules =
       List.of(RunAsNonRootRule.class, RequireHealthcheckRule.class, DisallowLatestTagRule.class, NoSecretsInEnvRule.class,
@@ -24,13 +21,11 @@ class RuleBeansTest {
 
   @ParameterizedTest
   @FieldSource("rules")
-  void isABeanBuiltFromTheConfiguration(Class<? extends Rule> type) throws Exception {
-    // the optional rules are singletons (OptionalRule: no client proxy, no constructor without arguments)
-    assertThat(type.isAnnotationPresent(ApplicationScoped.class) || type.isAnnotationPresent(Singleton.class)).isTrue();
-    Constructor<? extends Rule> injected = type.getConstructor(ImagegateConfig.class);
-    assertThat(injected.isAnnotationPresent(Inject.class)).isTrue();
+  void isListedInRulesAndBuiltFromTheConfiguration(Class<? extends Rule> type) throws Exception {
+    Constructor<? extends Rule> fromConfig = type.getConstructor(ImagegateConfig.class);
+    assertThat(Rules.of(ImagegateConfig.defaults())).as("listed in Rules").hasAtLeastOneElementOfType(type);
 
-    Rule rule = injected.newInstance(ImagegateConfig.defaults());
+    Rule rule = fromConfig.newInstance(ImagegateConfig.defaults());
     String id = (String) type.getField("ID").get(null);
     assertThat(Modifier.isFinal(type.getField("ID").getModifiers())).isTrue();
     assertThat(rule.id()).isEqualTo(id).matches("[a-z]+(-[a-z]+)*");
