@@ -5,6 +5,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonDeserializer;
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
@@ -70,9 +71,18 @@ public final class ConfigLoader {
     return root instanceof JsonProcessingException json ? json.getOriginalMessage() : root.getMessage();
   }
 
+  /** Where in the file, as the key is written: {@code (at registries.timout)}, {@code (at exceptions[0].reason)}. */
   private static String location(JsonProcessingException e) {
-    if (e instanceof com.fasterxml.jackson.databind.JsonMappingException mapping && !mapping.getPath().isEmpty()) {
-      return " (at " + mapping.getPathReference() + ")";
+    if (e instanceof JsonMappingException mapping && !mapping.getPath().isEmpty()) {
+      StringBuilder key = new StringBuilder();
+      for (JsonMappingException.Reference reference : mapping.getPath()) {
+        if (reference.getFieldName() != null) {
+          key.append(key.isEmpty() ? "" : ".").append(reference.getFieldName());
+        } else if (reference.getIndex() >= 0) {
+          key.append('[').append(reference.getIndex()).append(']');
+        }
+      }
+      return " (at " + key + ")";
     }
     return "";
   }

@@ -108,7 +108,10 @@ class ConfigLoaderTest {
   void misspeltKeyIsRefusedWithItsName() {
     assertThatThrownBy(() -> ConfigLoader.parse("registries:\n  mirorrs: {}\n"))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("mirorrs");
+        .hasMessageContaining("mirorrs")
+        .hasMessageContaining("(at registries.mirorrs)");
+    assertThatThrownBy(() -> ConfigLoader.parse("exceptions:\n  - {name: a, rules: [\"*\"], namespaces: [x], reason: r, expirs: 2027-01-01}\n"))
+        .hasMessageContaining("(at exceptions[0].expirs)");
   }
 
   @Test

@@ -124,7 +124,8 @@ class LivePolicyTest {
     Captured<LivePolicy.Outcome> reload = logged(() -> policy.reload(ConfigFile.of("mode: warn\nregistries:\n  timout: 3s\n")));
 
     assertThat(reload.result()).isEqualTo(LivePolicy.Outcome.REJECTED);
-    assertThat(reload.lines()).anySatisfy(line -> assertThat(line).contains("refused").contains("timout").contains(running.hash()));
+    assertThat(reload.lines()).anySatisfy(line -> assertThat(line).contains("refused").contains("(at registries.timout)")
+        .contains(running.hash()));
     assertThat(policy.current()).isSameAs(running);
     assertThat(policy.current().config().mode()).isEqualTo(Mode.ENFORCE);
     assertThat(reloads("rejected")).isOne();
