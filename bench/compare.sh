@@ -35,6 +35,8 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+# a failed step (a JVM gone, wrk refused) stops the run under set -e: say which, with the tails of the app logs
+trap 'echo "compare.sh: stopped at line $LINENO: $BASH_COMMAND" >&2; for f in "$work"/app-*.log; do [ -f "$f" ] && tail -20 "$f" >&2; done' ERR
 
 # Each side's product package, built from its own tree.
 package() { # name revision-or-empty -> prints the package directory
