@@ -25,7 +25,7 @@ AOT=target/imagegate.aot
 
 mvn -q -B package -DskipTests
 bench_classpath
-GOCACHE=${GOCACHE:-$PWD/target/go-cache} "$GO" build -o target/first-requests-client bench/first-requests/client.go
+build_first_requests_client
 
 work=$(mktemp -d)
 trap bench_cleanup EXIT

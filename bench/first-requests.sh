@@ -37,7 +37,7 @@ if [ -z "${SKIP_PACKAGE:-}" ]; then
   mvn -q -B package -DskipTests
 fi
 bench_classpath
-GOCACHE=${GOCACHE:-$PWD/target/go-cache} "$GO" build -o target/first-requests-client bench/first-requests/client.go
+build_first_requests_client
 
 work=$(mktemp -d)
 trap bench_cleanup EXIT

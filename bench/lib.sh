@@ -44,3 +44,8 @@ median() { sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a
 machine() {
   echo "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | xargs), $(free -g | awk '/^Mem:/ {print $2}') GiB RAM"
 }
+
+# target/first-requests-client: the apiserver-like Go client (bench/first-requests/client.go); GO names the toolchain.
+build_first_requests_client() {
+  GOCACHE=${GOCACHE:-$PWD/target/go-cache} "$GO" build -o target/first-requests-client bench/first-requests/client.go
+}
