@@ -117,21 +117,32 @@ final class ImageReads {
     } catch (RuntimeException e) {
       read = CompletableFuture.failedFuture(e);
     }
-    read.whenComplete((image, error) -> {
-      if (error != null) {
-        pending.answer().completeExceptionally(error);
-      } else {
-        pending.answer().complete(image);
-      }
-    });
+    copy(read, pending.answer());
+    if (read.isDone()) {
+      settle(pending); // answered at once (the resolver's caches: every warm admission): no timer to set
+      return;
+    }
     // A read that never answers (it should not: the source has a deadline) holds its turn only until then.
     pending.answer().handle((image, error) -> null).orTimeout(wait.toMillis(), TimeUnit.MILLISECONDS)
-        .whenComplete((ignored, late) -> {
-          synchronized (queue) {
-            running--;
-          }
-          pending.settled().complete(null);
-          startWhatMay();
-        });
+        .whenComplete((ignored, late) -> settle(pending));
+  }
+
+  /** The read has answered or had its time: its turn goes to the next. */
+  private void settle(Pending pending) {
+    synchronized (queue) {
+      running--;
+    }
+    pending.settled().complete(null);
+    startWhatMay();
+  }
+
+  private static void copy(CompletableFuture<ResolvedImage> read, CompletableFuture<ResolvedImage> answer) {
+    read.whenComplete((image, error) -> {
+      if (error != null) {
+        answer.completeExceptionally(error);
+      } else {
+        answer.complete(image);
+      }
+    });
   }
 }

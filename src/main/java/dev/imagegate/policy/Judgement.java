@@ -17,7 +17,7 @@ public record Judgement(Verdict verdict, Map<String, RuleOutcome> rules, List<Ru
   static final Judgement OFF = new Judgement(Verdict.CLEAN, Map.of(), List.of());
 
   public Judgement {
-    rules = Collections.unmodifiableMap(new LinkedHashMap<>(rules));
+    rules = rules.isEmpty() ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(rules));
     statuses = List.copyOf(statuses);
   }
 }

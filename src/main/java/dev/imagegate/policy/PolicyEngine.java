@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -133,7 +134,7 @@ public class PolicyEngine {
     Deadline deadline = Deadline.after(budget);
     String late = "no answer from the registry within the admission deadline (" + budget.toMillis() + "ms)";
     return judge(List.of(subject),
-        new ImageReads(images, Integer.MAX_VALUE, () -> deadline, budget, perPod()), late, budget)
+        new ImageReads(images, Integer.MAX_VALUE, () -> deadline, budget, perPod()), late, budget, false)
         .thenApply(judgements -> judgements.get(0).verdict());
   }
 
@@ -150,7 +151,7 @@ public class PolicyEngine {
     String late = "no answer from the registry within " + timeout.toMillis() + "ms";
     ImageReads reads = new ImageReads(images, concurrency, () -> Deadline.after(timeout), timeout.plusSeconds(5), perPod());
     try {
-      return judge(subjects, reads, late, null).get();
+      return judge(subjects, reads, late, null, true).get();
     } catch (InterruptedException e) {
       reads.abandon(); // stopped (e.g. no longer the lease holder): leave the registries alone
       throw e;
@@ -162,8 +163,12 @@ public class PolicyEngine {
   /**
    * The core: starts every read the batch needs; once they have all answered or had their time
    * ({@code atMost}, null: each its own), judges every workload on what answered.
+   *
+   * @param explain each judgement with its rules' statuses and outcomes (the audit, the CLI); an
+   *     admission answers with the verdict alone and is spared building them
    */
-  private CompletableFuture<List<Judgement>> judge(List<Subject> subjects, ImageReads reads, String late, Duration atMost) {
+  private CompletableFuture<List<Judgement>> judge(List<Subject> subjects, ImageReads reads, String late, Duration atMost,
+      boolean explain) {
     List<ImageCap.Capped> capped = new ArrayList<>(subjects.size());
     for (Subject subject : subjects) {
       ImageCap.Capped judged = subject.namespaceMode() == Mode.OFF ? null
@@ -182,10 +187,11 @@ public class PolicyEngine {
     if (atMost != null) {
       ready = ready.completeOnTimeout(null, Math.max(0, atMost.toMillis()), TimeUnit.MILLISECONDS);
     }
-    return ready.thenApply(done -> judgements(subjects, capped, reads, late));
+    return ready.thenApply(done -> judgements(subjects, capped, reads, late, explain));
   }
 
-  private List<Judgement> judgements(List<Subject> subjects, List<ImageCap.Capped> capped, ImageReads reads, String late) {
+  private List<Judgement> judgements(List<Subject> subjects, List<ImageCap.Capped> capped, ImageReads reads, String late,
+      boolean explain) {
     List<Judgement> judgements = new ArrayList<>(subjects.size());
     Instant now = clock.instant(); // one instant for the whole batch: its workloads meet the same exceptions
     for (int i = 0; i < subjects.size(); i++) {
@@ -198,20 +204,23 @@ public class PolicyEngine {
       List<Finding> findings = new ArrayList<>(judged.findings());
       List<Excepted> excepted = new ArrayList<>(0);
       Exceptions.Scope scope = exceptions.scope(subject, now);
-      List<RuleStatus> statuses = new ArrayList<>();
+      List<RuleStatus> statuses = explain ? new ArrayList<>() : List.of();
       List<CompletableFuture<ResolvedImage>> used = new ArrayList<>();
       for (ContainerContext container : judged.judged()) {
         CompletableFuture<ResolvedImage> read = container.reference() == null ? null : reads.readFor(container.reference(), container.platforms(), subject.pod());
         if (read != null) {
           used.add(read);
         }
-        RuleRuns.Result result = runs.run(subject.namespace(), subject.namespaceMode(), container, read, late, scope);
+        RuleRuns.Result result = runs.run(subject.namespace(), subject.namespaceMode(), container, read, late, scope, explain);
         findings.addAll(result.findings());
-        statuses.addAll(result.statuses());
+        if (explain) {
+          statuses.addAll(result.statuses());
+        }
         excepted.addAll(result.excepted());
       }
       Verdict verdict = new Verdict(findings, StaleNotice.of(used), excepted, scope.notices());
-      judgements.add(new Judgement(verdict, runs.outcomes(statuses, !judged.findings().isEmpty()), statuses));
+      judgements.add(explain ? new Judgement(verdict, runs.outcomes(statuses, !judged.findings().isEmpty()), statuses)
+          : new Judgement(verdict, Map.of(), List.of()));
     }
     return judgements;
   }

@@ -64,20 +64,24 @@ final class RuleRuns {
   /**
    * @param read the container's image read (null when no rule in force reads it), perhaps not done
    * @param late why a read that is not done by now has no answer
+   * @param explain state each rule's status too (the audit and the CLI show them; an admission needs only the findings)
    */
   Result run(String namespace, Mode namespaceMode, ContainerContext container, CompletableFuture<ResolvedImage> read, String late,
-      Exceptions.Scope exceptions) {
+      Exceptions.Scope exceptions, boolean explain) {
     List<Finding> findings = new ArrayList<>();
     List<Excepted> excepted = new ArrayList<>(0);
-    List<RuleStatus> statuses = new ArrayList<>(rules.size());
+    Statuses statuses = explain ? new Statuses(container, rules.size()) : Statuses.UNSTATED;
     if (container.reference() == null) {
       String problem = container.referenceProblem() != null ? container.referenceProblem() : "invalid image reference";
       findings.add(finding(container, PolicyEngine.IMAGE_REFERENCE, problem, modes.imageReference(namespaceMode)));
       for (RuleInForce rule : rules) {
-        statuses.add(rule.exempts(namespace, container) ? exempt(rule, container)
-            : status(rule, container, RuleOutcome.NOT_EVALUATED, "invalid image reference: " + problem));
+        if (rule.exempts(namespace, container)) {
+          statuses.exempt(rule);
+        } else {
+          statuses.add(rule, RuleOutcome.NOT_EVALUATED, "invalid image reference: " + problem);
+        }
       }
-      return new Result(findings, statuses, excepted);
+      return new Result(findings, statuses.list(), excepted);
     }
     List<ImageFacts> judged = null;
     Unavailable unavailable = null;
@@ -102,7 +106,7 @@ final class RuleRuns {
     for (RuleInForce configured : rules) {
       Rule rule = configured.rule();
       if (configured.exempts(namespace, container)) {
-        statuses.add(exempt(configured, container));
+        statuses.exempt(configured);
         continue;
       }
       List<String> messages;
@@ -114,7 +118,7 @@ final class RuleRuns {
         // the image gave nothing to judge; what the pod spec carries by itself still counts
         messages = rule.checkWithoutImage(container).stream().map(Violation::message).toList();
         if (messages.isEmpty()) {
-          statuses.add(status(configured, container, RuleOutcome.NOT_EVALUATED, unavailable == null ? null : unavailable.message()));
+          statuses.add(configured, RuleOutcome.NOT_EVALUATED, unavailable == null ? null : unavailable.message());
           continue;
         }
       }
@@ -124,16 +128,15 @@ final class RuleRuns {
         for (String message : messages) {
           excepted.add(new Excepted(finding(container, rule.id(), message, mode), exception.name(), exception.reason()));
         }
-        statuses.add(status(configured, container, RuleOutcome.EXCEPTED,
-            "excepted by \"" + exception.name() + "\": " + exception.reason()));
+        statuses.add(configured, RuleOutcome.EXCEPTED, "excepted by \"" + exception.name() + "\": " + exception.reason());
         continue;
       }
       for (String message : messages) {
         findings.add(finding(container, rule.id(), message, mode));
       }
-      statuses.add(status(configured, container, messages.isEmpty() ? RuleOutcome.PASSED : RuleOutcome.VIOLATED, null));
+      statuses.add(configured, messages.isEmpty() ? RuleOutcome.PASSED : RuleOutcome.VIOLATED, null);
     }
-    return new Result(findings, statuses, excepted);
+    return new Result(findings, statuses.list(), excepted);
   }
 
   /**
@@ -229,12 +232,32 @@ final class RuleRuns {
     }
   }
 
-  private static RuleStatus exempt(RuleInForce rule, ContainerContext container) {
-    return status(rule, container, RuleOutcome.EXEMPT, "exempt by rules." + rule.rule().id() + ".exemptions");
-  }
+  /** The statuses of one container's runs; {@link #UNSTATED} when nobody asked (an admission), so none is built. */
+  private static class Statuses {
+    static final Statuses UNSTATED = new Statuses(null, 0) {
+      @Override
+      void add(RuleInForce rule, RuleOutcome outcome, String reason) {}
+    };
 
-  private static RuleStatus status(RuleInForce rule, ContainerContext container, RuleOutcome outcome, String reason) {
-    return new RuleStatus(rule.rule().id(), container.name(), outcome, reason);
+    private final ContainerContext container;
+    private final List<RuleStatus> list;
+
+    Statuses(ContainerContext container, int rules) {
+      this.container = container;
+      this.list = new ArrayList<>(rules);
+    }
+
+    void add(RuleInForce rule, RuleOutcome outcome, String reason) {
+      list.add(new RuleStatus(rule.rule().id(), container.name(), outcome, reason));
+    }
+
+    void exempt(RuleInForce rule) {
+      add(rule, RuleOutcome.EXEMPT, "exempt by rules." + rule.rule().id() + ".exemptions");
+    }
+
+    List<RuleStatus> list() {
+      return list;
+    }
   }
 
   private static Finding finding(ContainerContext container, String ruleId, String message, Mode mode) {
