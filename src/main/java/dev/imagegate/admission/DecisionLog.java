@@ -23,7 +23,10 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class DecisionLog {
-  private static final Logger LOG = Logger.getLogger("imagegate.decision");
+  /** The logger of the decision lines: its own category, so it can go to its own handler. */
+  static final String CATEGORY = "imagegate.decision";
+
+  private static final Logger LOG = Logger.getLogger(CATEGORY);
 
   /** Lines queued before the caller waits for the writer. */
   static final int QUEUE_LINES = 4_096;

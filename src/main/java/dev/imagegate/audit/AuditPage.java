@@ -38,8 +38,9 @@ final class AuditPage {
 
   /**
    * The page's filters (query parameters {@code namespace} and {@code rule}; absent or empty: all).
-   * The rule filter keeps the workloads that violate the rule (results fail or warn): what the
-   * matrix counts.
+   * The rule filter keeps the workloads that violate the rule (results fail or warn: what the
+   * matrix counts) and those whose violations of it an exception lets through (the rule table's
+   * excepted column), shown with that exception.
    */
   record Filter(String namespace, String rule) {
     Filter {
@@ -156,7 +157,7 @@ final class AuditPage {
     List<WorkloadAudit> listed = new ArrayList<>();
     for (NamespaceAudit namespace : shown.namespaces().values()) {
       for (WorkloadAudit workload : namespace.workloads()) {
-        if (filter.rule() == null || violates(workload, filter.rule())) {
+        if (filter.rule() == null || violates(workload, filter.rule()) || exceptedRules(workload).contains(filter.rule())) {
           listed.add(workload);
         }
       }

@@ -36,10 +36,11 @@ record AuditState(boolean enabled, String state, String message, Auditor.Status 
     if (!status.leading()) {
       // only the lease holder audits: say who does
       boolean readBack = fromApi != null && fromApi.report() != null;
+      PolicyReportWriter.ReportKind reports = status.reportKind();
       return new AuditState(true, "standby", status.holder() == null
-          ? "no replica holds the audit lease yet; the holder audits and writes the PolicyReports"
+          ? "no replica holds the audit lease yet; the holder audits and writes the " + reports.shownAs()
           : "this replica does not hold the audit lease: " + status.holder() + " audits; its results are in the "
-              + "PolicyReports (kubectl get policyreports -A) and in GET /audit on that replica"
+              + reports.shownAs() + " (" + reports.kubectlGet() + ") and in GET /audit on that replica"
               + (readBack ? "; below: those reports as read from the API" : ""), status, fromApi);
     }
     if (status.report() != null) {

@@ -64,9 +64,11 @@ public final class Auditor implements AutoCloseable {
    * @param leading this replica holds the lease
    * @param holder the lease holder as last seen, or null
    * @param identity this replica
+   * @param interval {@code audit.interval}
+   * @param reportKind where the holder's results are to be read ({@code audit.reportFormat}; the first kind when both)
    */
   public record Status(AuditReport report, boolean running, String lastError, PolicyReportWriter.Outcome reports,
-      boolean leading, String holder, String identity, Duration interval) {}
+      boolean leading, String holder, String identity, Duration interval, PolicyReportWriter.ReportKind reportKind) {}
 
   /** Nobody to tell of excepted violations. */
   private static final BiConsumer<Workload, List<Excepted>> NO_ONE = (workload, excepted) -> {};
@@ -214,7 +216,7 @@ public final class Auditor implements AutoCloseable {
 
   public Status status() {
     return new Status(latest.get(), running, lastError, lastWrite, leader.leading(), leader.holder(), leader.identity(),
-        settings.interval());
+        settings.interval(), writers.get(0).kind());
   }
 
   /**

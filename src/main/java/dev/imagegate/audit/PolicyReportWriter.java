@@ -63,6 +63,16 @@ final class PolicyReportWriter {
       return group + "/" + version;
     }
 
+    /** How a person names the objects: {@code PolicyReports}, {@code Reports (openreports.io)}. */
+    String shownAs() {
+      return this.equals(POLICY_REPORT) ? kind + "s" : kind + "s (" + group + ")";
+    }
+
+    /** The command that lists them in every namespace; {@code reports} alone is ambiguous, so fully qualified. */
+    String kubectlGet() {
+      return "kubectl get " + (this.equals(POLICY_REPORT) ? plural : plural + "." + group) + " -A";
+    }
+
     ResourceDefinitionContext context() {
       return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withKind(kind)
           .withPlural(plural).withNamespaced(true).build();

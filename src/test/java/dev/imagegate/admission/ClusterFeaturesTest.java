@@ -8,16 +8,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.audit.AuditService;
 import dev.imagegate.config.Mode;
+import dev.imagegate.testing.Await;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.BasicItemStore;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,7 +36,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -87,23 +87,13 @@ class ClusterFeaturesTest {
     label("strict", "enforce");
     label("loose", "audit");
     label("quiet", "off");
-    await(() -> modes.modeOf("strict") == Mode.ENFORCE && modes.modeOf("loose") == Mode.AUDIT && modes.modeOf("quiet") == Mode.OFF,
+    Await.until(() -> modes.modeOf("strict") == Mode.ENFORCE && modes.modeOf("loose") == Mode.AUDIT && modes.modeOf("quiet") == Mode.OFF,
         "the namespace labels");
   }
 
   private void label(String namespace, String mode) {
     client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(namespace)
         .addToLabels(NamespaceModes.LABEL, mode).endMetadata().build()).createOr(existing -> existing.update());
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
   }
 
   private static Pod pod(String namespace, String name, PodSpec spec) {
@@ -149,10 +139,10 @@ class ClusterFeaturesTest {
     assertThat(quiet.getMap("response.auditAnnotations")).isNullOrEmpty();
 
     label("loose", "enforce");
-    await(() -> modes.modeOf("loose") == Mode.ENFORCE, "the new label");
+    Await.until(() -> modes.modeOf("loose") == Mode.ENFORCE, "the new label");
     assertThat(review(Reviews.create(pod("loose", "c", root()))).getBoolean("response.allowed")).isFalse();
     label("loose", "audit");
-    await(() -> modes.modeOf("loose") == Mode.AUDIT, "the label back");
+    Await.until(() -> modes.modeOf("loose") == Mode.AUDIT, "the label back");
   }
 
   @Test
@@ -183,7 +173,7 @@ class ClusterFeaturesTest {
     cluster.pods().inNamespace("quiet").resource(pod("quiet", "web", root())).create();
     var auditor = audit.auditor().orElseThrow();
     // the audit's informers see the new pods through watch events: audit again until both have arrived
-    await(() -> {
+    Await.until(() -> {
       try {
         var report = auditor.runNow();
         return report != null && report.namespaces().containsKey("strict") && report.namespaces().containsKey("loose");

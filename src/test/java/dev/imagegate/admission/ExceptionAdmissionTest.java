@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.policy.Exceptions;
+import dev.imagegate.testing.LogCapture;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -49,7 +50,7 @@ class ExceptionAdmissionTest {
   /** The decision lines written while {@code action} runs. */
   private static List<JsonNode> decisions(Runnable action) throws Exception {
     List<JsonNode> parsed = new java.util.ArrayList<>();
-    for (String line : DecisionLines.during(() -> {
+    for (String line : LogCapture.during(DecisionLog.CATEGORY, () -> {
       action.run();
       return null;
     }).lines()) {

@@ -9,6 +9,7 @@ import dev.imagegate.config.Mode;
 import dev.imagegate.policy.Excepted;
 import dev.imagegate.policy.Finding;
 import dev.imagegate.policy.Verdict;
+import dev.imagegate.testing.LogCapture;
 import dev.imagegate.workload.Workload;
 import dev.imagegate.workload.Workloads;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -25,9 +26,6 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,28 +118,11 @@ class ExceptionExpiryTest {
 
     clock.now.set(Instant.parse("2027-04-01T00:00:00Z"));
     assertThat(gauge("vendor-db-root")).isEqualTo(1.0); // read at the scrape: no check needed
-    List<String> logged = new java.util.concurrent.CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        // the pattern and its parameters, whichever logging backend formats them
-        logged.add(record.getMessage() + " " + java.util.Arrays.toString(record.getParameters()));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(ExceptionExpiry.class.getName());
-    log.addHandler(capture);
-    try {
+    List<String> logged = LogCapture.during(ExceptionExpiry.class, () -> {
       expiry.check();
       expiry.check();
-    } finally {
-      log.removeHandler(capture);
-    }
+      return null;
+    }).lines();
 
     assertThat(logged).filteredOn(line -> line.contains("vendor-db-root")).hasSize(1);
     assertThat(written()).singleElement().satisfies(event -> {

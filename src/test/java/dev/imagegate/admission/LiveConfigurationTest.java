@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.imagegate.config.ConfigFile;
 import dev.imagegate.policy.LivePolicy;
 import dev.imagegate.testing.Await;
+import dev.imagegate.testing.LogCapture;
 import dev.imagegate.testing.TrustAllTls;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -22,12 +23,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -189,27 +186,9 @@ class LiveConfigurationTest {
 
   /** What LivePolicy logged while {@code step} ran. */
   private static List<String> logged(Step step) throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        Object[] parameters = record.getParameters();
-        lines.add(parameters == null || parameters.length == 0 ? record.getMessage() : String.format(record.getMessage(), parameters));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(LivePolicy.class.getName());
-    log.addHandler(capture);
-    try {
+    return LogCapture.during(LivePolicy.class, () -> {
       step.run();
-      return lines;
-    } finally {
-      log.removeHandler(capture);
-    }
+      return null;
+    }).lines();
   }
 }

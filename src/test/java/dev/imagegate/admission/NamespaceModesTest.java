@@ -4,33 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.audit.MockCluster;
 import dev.imagegate.config.Mode;
+import dev.imagegate.testing.Await;
+import dev.imagegate.testing.LogCapture;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.Level;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Test;
 
 /** The namespace label imagegate.dev/mode, through an informer against a mock API server. */
 class NamespaceModesTest {
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
 
   @Test
   void labelsAreReadAndFollowedWithoutAskingPerRequest() throws Exception {
@@ -44,7 +28,7 @@ class NamespaceModesTest {
       try (NamespaceModes modes = new NamespaceModes(true, () -> client)) {
         assertThat(modes.ready()).isFalse();
         modes.start();
-        await(modes::synced, "the first list");
+        Await.until(modes::synced, "the first list");
         assertThat(modes.ready()).isTrue();
         assertThat(modes.modeOf("strict")).isEqualTo(Mode.ENFORCE);
         assertThat(modes.modeOf("loose")).isEqualTo(Mode.AUDIT);
@@ -73,7 +57,7 @@ class NamespaceModesTest {
           return n;
         });
         client.namespaces().withName("quiet").delete();
-        await(() -> modes.modeOf("loose") == Mode.WARN && modes.modeOf("plain") == Mode.ENFORCE
+        Await.until(() -> modes.modeOf("loose") == Mode.WARN && modes.modeOf("plain") == Mode.ENFORCE
             && modes.modeOf("strict") == null && modes.modeOf("quiet") == null, "label changes");
       }
     }
@@ -91,35 +75,17 @@ class NamespaceModesTest {
 
   @Test
   void unreachableApiNeverBlocksAndIsSaidOnce() throws Exception {
-    List<String> warnings = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= Level.WARNING.intValue()) {
-          warnings.add(String.valueOf(record.getMessage()));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger logger = Logger.getLogger(NamespaceModes.class.getName());
-    logger.addHandler(capture);
     KubernetesClient nowhere = new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl("http://127.0.0.1:1")
         .withConnectionTimeout(300).withRequestTimeout(300).withRequestRetryBackoffLimit(0).build()).build();
-    try (NamespaceModes modes = new NamespaceModes(true, () -> nowhere)) {
+    try (LogCapture log = LogCapture.of(NamespaceModes.class); NamespaceModes modes = new NamespaceModes(true, () -> nowhere)) {
       long start = System.nanoTime();
       modes.start();
       assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
       assertThat(modes.modeOf("apps")).isNull();
       Thread.sleep(2_500); // the informer retries meanwhile
       assertThat(modes.synced()).isFalse();
-      assertThat(warnings).filteredOn(w -> w.contains("namespace modes")).hasSize(1);
+      assertThat(log.warnings()).filteredOn(w -> w.contains("namespace modes")).hasSize(1);
     } finally {
-      logger.removeHandler(capture);
       nowhere.close();
     }
   }
@@ -133,7 +99,7 @@ class NamespaceModesTest {
       try (NamespaceModes modes = new NamespaceModes(true, () -> client)) {
         assertThat(new NamespaceModesReadiness(modes).call().getStatus().name()).as("before start").isEqualTo("DOWN");
         modes.start();
-        await(modes::synced, "the first list");
+        Await.until(modes::synced, "the first list");
         assertThat(new NamespaceModesReadiness(modes).call().getStatus().name()).isEqualTo("UP");
       }
     }

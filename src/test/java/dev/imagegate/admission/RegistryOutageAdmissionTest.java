@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.testing.FaultProxy;
+import dev.imagegate.testing.LogCapture;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -60,7 +61,7 @@ class RegistryOutageAdmissionTest {
     outage();
     Thread.sleep(1_200); // past cache.tagTtl
 
-    DecisionLines.Captured<JsonPath> captured = DecisionLines.during(() -> review(threeImages("during")));
+    LogCapture.Captured<JsonPath> captured = LogCapture.during(DecisionLog.CATEGORY, () -> review(threeImages("during")));
     JsonPath during = captured.result();
     List<String> lines = captured.lines();
 

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import dev.imagegate.testing.LogCapture;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -211,7 +212,7 @@ class ValidateResourceTest {
 
   @Test
   void eachDecisionIsOneJsonLogLineWithoutSecretValues() throws Exception {
-    List<String> lines = DecisionLines.during(() -> {
+    List<String> lines = LogCapture.during(DecisionLog.CATEGORY, () -> {
       var job = new ContainerBuilder(container("job", "acme/leaky:1.0"))
           .addNewEnv().withName("DB_PASSWORD").withValue("pod-literal-S3cr3t-value").endEnv().build();
       review(Reviews.create(pod("leaky", spec(job))));

@@ -96,7 +96,7 @@ class AuditExceptionsTest {
       assertThat(resources).singleElement().satisfies(resource -> assertThat(resource).containsEntry("name", "legacy-web"));
     });
 
-    Map<String, Object> view = AuditJson.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1)), "alpha");
+    Map<String, Object> view = AuditJson.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1), PolicyReportWriter.ReportKind.POLICY_REPORT), "alpha");
     @SuppressWarnings("unchecked")
     Map<String, Object> alpha = (Map<String, Object>) ((Map<String, Object>) view.get("namespaces")).get("alpha");
     @SuppressWarnings("unchecked")
@@ -119,7 +119,7 @@ class AuditExceptionsTest {
     Instant now = Instant.now();
     AuditReport report = ClusterAudit.report(now, now, List.of(), audits.values(), ns -> null);
     var ends = AuditPage.ends(fixtures.engine.exceptions().entries());
-    AuditState state = AuditState.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1)));
+    AuditState state = AuditState.of(new Auditor.Status(report, false, null, null, true, "me", "me", Duration.ofHours(1), PolicyReportWriter.ReportKind.POLICY_REPORT));
 
     AuditPage.View page = AuditPage.of(state, new AuditPage.Filter(null, null), ends);
 
@@ -134,6 +134,10 @@ class AuditExceptionsTest {
     });
     assertThat(row.violations()).filteredOn(v -> v.rule().equals("require-healthcheck")).singleElement()
         .satisfies(v -> assertThat(v.exception()).isNull());
+
+    AuditPage.View byRule = AuditPage.of(state, new AuditPage.Filter(null, "run-as-non-root"), ends);
+    assertThat(byRule.workloads()).as("the rule table's excepted count links to the rows it counts")
+        .extracting(AuditPage.WorkloadRow::name).containsExactly("vendor-db");
 
     String csv = AuditCsv.of(report, new AuditPage.Filter("alpha", "run-as-non-root"), ends);
     assertThat(csv.lines().skip(1)).singleElement().satisfies(line -> assertThat(line)

@@ -227,7 +227,7 @@ class AuditPageBrowserTest {
     assertThat(off).contains("state: off").contains("audit.enabled: true").contains("--set audit.enabled=true")
         .doesNotContain("id=\"matrix\"");
     Auditor.Status standby = new Auditor.Status(null, false, null, null, false, "imagegate-7d9c-x2", "imagegate-5f6b-k4",
-        Duration.ofHours(1));
+        Duration.ofHours(1), PolicyReportWriter.ReportKind.POLICY_REPORT);
     String page = AuditRoute.Templates.page(AuditPage.of(AuditState.of(standby), new AuditPage.Filter(null, null))).render();
     assertThat(page).contains("state: standby").contains("imagegate-7d9c-x2 audits").doesNotContain("id=\"matrix\"");
   }

@@ -10,6 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.imagegate.admission.NamespaceModes;
 import dev.imagegate.policy.PolicyEngine;
+import dev.imagegate.testing.Await;
+import dev.imagegate.testing.LogCapture;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,11 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -167,16 +165,6 @@ class ClusterAuditTest {
     return names.stream().distinct().sorted().toList();
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
   @Test
   void aNewConfigurationInForceIsJudgedAgainAtOnce() throws Exception {
     AuditFixtures warn = fixtures.with("rules:\n  run-as-non-root: {mode: warn}\n");
@@ -187,7 +175,7 @@ class ClusterAuditTest {
       try (Auditor auditor = new Auditor(cluster.client("imagegate/one"), inForce::get, namespace -> null, () -> true,
           fixtures.config.audit(), "imagegate-system", "one", new SimpleMeterRegistry(), FAST, Clock.systemUTC(), (w, e) -> {})) {
         auditor.startElection();
-        await(auditor::leading, "the lease");
+        Await.until(auditor::leading, "the lease");
         auditor.runNow();
         KubernetesClient reader = cluster.client();
         assertThat(rootMode(report(reader, "alpha"))).isEqualTo("enforce");
@@ -195,7 +183,7 @@ class ClusterAuditTest {
         inForce.set(warn.engine);
         auditor.configurationChanged();
 
-        await(() -> "warn".equals(rootMode(report(reader, "alpha"))), "the report judged with the new configuration");
+        Await.until(() -> "warn".equals(rootMode(report(reader, "alpha"))), "the report judged with the new configuration");
       }
     } finally {
       warn.closeResolver();
@@ -215,10 +203,10 @@ class ClusterAuditTest {
       KubernetesClient client = cluster.client("imagegate/one");
       NamespaceModes modes = new NamespaceModes(true, () -> client);
       modes.start();
-      await(modes::synced, "namespace labels");
+      Await.until(modes::synced, "namespace labels");
       try (Auditor auditor = auditor(client, modes, "one")) {
         auditor.startElection();
-        await(auditor::leading, "the lease");
+        Await.until(auditor::leading, "the lease");
         AuditReport audit = auditor.runNow();
 
         // every Deployment once (not its ReplicaSet, not its pods), every running bare pod
@@ -285,7 +273,7 @@ class ClusterAuditTest {
         seed.deletePod("alpha", "root-1");
         seed.deleteDeployment("gamma", "d10");
         // seen by the informers and judged as they come, without a full audit
-        await(() -> resourceNames(report(reader, "alpha")).size() == 12
+        Await.until(() -> resourceNames(report(reader, "alpha")).size() == 12
             && !resourceNames(report(reader, "gamma")).contains("Deployment/d10"), "the changes judged");
         alpha = report(reader, "alpha");
         gamma = report(reader, "gamma");
@@ -307,10 +295,10 @@ class ClusterAuditTest {
           n.getMetadata().getLabels().put("imagegate.dev/mode", "off");
           return n;
         });
-        await(() -> modes.modeOf("gamma") == dev.imagegate.config.Mode.OFF, "gamma switched off");
+        Await.until(() -> modes.modeOf("gamma") == dev.imagegate.config.Mode.OFF, "gamma switched off");
         reader.pods().inNamespace("beta").delete();
         reader.apps().deployments().inNamespace("beta").delete();
-        await(() -> report(reader, "beta") == null, "beta's workloads gone");
+        Await.until(() -> report(reader, "beta") == null, "beta's workloads gone");
         auditor.runNow(); // a namespace's mode is read at every full audit
         assertThat(report(reader, "gamma")).isNull();
         assertThat(report(reader, "beta")).isNull();
@@ -334,7 +322,7 @@ class ClusterAuditTest {
       Auditor b = auditor(second, off, "second");
       try {
         a.startElection();
-        await(a::leading, "first holds the lease");
+        Await.until(a::leading, "first holds the lease");
         b.startElection();
         Thread.sleep(600); // several retry periods: the second sees a held lease
         assertThat(b.leading()).isFalse();
@@ -348,8 +336,8 @@ class ClusterAuditTest {
         assertThat(cluster.writes("/policyreports")).isNotEmpty().allMatch(w -> w.endsWith("imagegate/first"));
 
         a.close(); // releases the lease: the second takes over, lists and audits
-        await(b::leading, "second takes the lease");
-        await(() -> b.latest() != null, "second audits");
+        Await.until(b::leading, "second takes the lease");
+        Await.until(() -> b.latest() != null, "second audits");
         b.settle();
         assertThat(a.informers()).isZero();
         assertThat(b.latest().workloads()).isEqualTo(1);
@@ -374,14 +362,14 @@ class ClusterAuditTest {
       KubernetesClient second = cluster.client("imagegate/second");
       NamespaceModes modes = new NamespaceModes(true, () -> first);
       modes.start();
-      await(modes::synced, "namespace labels");
+      Await.until(modes::synced, "namespace labels");
       Auditor a = auditor(first, modes, "first");
       Auditor b = auditor(second, modes, "second");
       try {
         a.startElection();
-        await(a::leading, "first holds the lease");
+        Await.until(a::leading, "first holds the lease");
         b.startElection();
-        await(() -> "first".equals(b.status().holder()), "second sees the holder");
+        Await.until(() -> "first".equals(b.status().holder()), "second sees the holder");
         AuditReport audit = a.runNow();
         var json = new com.fasterxml.jackson.databind.ObjectMapper();
         var holder = json.valueToTree(a.json(null));
@@ -454,8 +442,8 @@ class ClusterAuditTest {
       MeterRegistry meters = new SimpleMeterRegistry();
       try (Auditor auditor = auditor(client, new NamespaceModes(false, () -> null), "one", meters)) {
         auditor.startElection();
-        await(auditor::leading, "the lease");
-        await(() -> auditor.latest() != null, "the first audit");
+        Await.until(auditor::leading, "the lease");
+        Await.until(() -> auditor.latest() != null, "the first audit");
         auditor.settle(); // its reports written
         assertThat(auditor.latest().workloads()).isEqualTo(4);
         double full = judged(meters, "full");
@@ -474,7 +462,7 @@ class ClusterAuditTest {
             .edit(d -> { d.getMetadata().setAnnotations(Map.of("team", "shop")); return d; });
         // the fix of one Deployment: that workload alone is judged again, and alpha's report alone written
         seed.fixDeployment("alpha", "web", good());
-        await(() -> judged(meters, "changed") >= 1, "the change judged");
+        Await.until(() -> judged(meters, "changed") >= 1, "the change judged");
         auditor.settle();
         assertThat(judged(meters, "changed")).isEqualTo(1);
         assertThat(judged(meters, "full")).as("no full pass").isEqualTo(full);
@@ -488,43 +476,24 @@ class ClusterAuditTest {
 
   @Test
   void missingPolicyReportCrdIsSaidOnceAndTheAuditGoesOn() throws Exception {
-    List<String> warnings = new ArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        if (record.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()) {
-          warnings.add(String.valueOf(record.getMessage()) + " " + java.util.Arrays.toString(record.getParameters()));
-        }
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    java.util.logging.Logger logger = java.util.logging.Logger.getLogger(Auditor.class.getName());
-    logger.addHandler(capture);
-    try (MockCluster cluster = MockCluster.withoutPolicyReports()) {
+    try (LogCapture log = LogCapture.of(Auditor.class); MockCluster cluster = MockCluster.withoutPolicyReports()) {
       cluster.namespace("alpha", Map.of());
       new Seed(cluster.client()).pod("alpha", "web", root());
       KubernetesClient client = cluster.client("imagegate/one");
       try (Auditor auditor = auditor(client, new NamespaceModes(false, () -> null), "one")) {
         auditor.startElection();
-        await(auditor::leading, "the lease");
+        Await.until(auditor::leading, "the lease");
         auditor.runNow();
         auditor.runNow();
         auditor.settle();
         assertThat(auditor.latest().workloads()).isEqualTo(1);
         assertThat(auditor.status().reports().state()).isEqualTo(PolicyReportWriter.State.CRD_MISSING);
         assertThat(cluster.writes("/policyreports")).isEmpty();
-        assertThat(warnings).filteredOn(w -> w.contains("CRD")).hasSize(1);
+        assertThat(log.warnings()).filteredOn(w -> w.contains("CRD")).hasSize(1);
         var json = AuditJson.of(auditor.status(), null);
         assertThat(json).containsEntry("state", "complete");
         assertThat(json.get("policyReports").toString()).contains("crd-missing");
       }
-    } finally {
-      logger.removeHandler(capture);
     }
   }
 
@@ -538,7 +507,7 @@ class ClusterAuditTest {
       KubernetesClient client = cluster.client();
       NamespaceModes modes = new NamespaceModes(true, () -> client);
       modes.start();
-      await(modes::synced, "labels");
+      Await.until(modes::synced, "labels");
       try (Auditor auditor = auditor(client, modes, "one")) {
         auditor.startElection();
         auditor.runNow();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.imagegate.audit.AuditService;
+import dev.imagegate.testing.Await;
 import dev.imagegate.testing.LocalRegistry;
 import dev.imagegate.testing.TestCa;
 import dev.imagegate.testing.TestImages;
@@ -51,8 +52,6 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogRecord;
@@ -388,7 +387,7 @@ class SecretsNeverLeakTest {
     seen.add(auditJson);
 
     // Events (written asynchronously)
-    await(() -> !client.events().v1().events().inAnyNamespace().list().getItems().isEmpty(), "an Event");
+    Await.until(() -> !client.events().v1().events().inAnyNamespace().list().getItems().isEmpty(), "an Event");
     Thread.sleep(500);
     String eventsJson = JSON.writeValueAsString(client.events().v1().events().inAnyNamespace().list().getItems());
     assertThat(eventsJson).contains("PolicyViolation");
@@ -474,13 +473,4 @@ class SecretsNeverLeakTest {
     return "http://localhost:" + ConfigProvider.getConfig().getValue("quarkus.management.test-port", Integer.class);
   }
 
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting for " + what);
-      }
-      Thread.sleep(50);
-    }
-  }
 }

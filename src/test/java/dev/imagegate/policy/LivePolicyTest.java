@@ -10,6 +10,8 @@ import dev.imagegate.registry.RegistryTesting;
 import dev.imagegate.rules.ContainerContext;
 import dev.imagegate.rules.ContainerKind;
 import dev.imagegate.testing.LocalRegistry;
+import dev.imagegate.testing.LogCapture;
+import dev.imagegate.testing.LogCapture.Captured;
 import dev.imagegate.testing.TestImages;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -17,9 +19,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -180,31 +179,8 @@ class LivePolicyTest {
     assertThat(policy.current().config().audit().interval()).isEqualTo(Duration.ofHours(1));
   }
 
-  record Captured<T>(T result, List<String> lines) {}
-
-  /** What {@code action} returned and what LivePolicy logged meanwhile (formatted, whichever backend logs). */
+  /** What {@code action} returned and what LivePolicy logged meanwhile. */
   private static <T> Captured<T> logged(Callable<T> action) throws Exception {
-    List<String> lines = new CopyOnWriteArrayList<>();
-    Handler capture = new Handler() {
-      @Override
-      public void publish(LogRecord record) {
-        Object[] parameters = record.getParameters();
-        String message = record.getMessage();
-        lines.add(parameters == null || parameters.length == 0 ? message : String.format(message, parameters));
-      }
-
-      @Override
-      public void flush() {}
-
-      @Override
-      public void close() {}
-    };
-    Logger log = Logger.getLogger(LivePolicy.class.getName());
-    log.addHandler(capture);
-    try {
-      return new Captured<>(action.call(), lines);
-    } finally {
-      log.removeHandler(capture);
-    }
+    return LogCapture.during(LivePolicy.class, action);
   }
 }
