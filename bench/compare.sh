@@ -66,6 +66,9 @@ start() { # side port management-port app-dir config
   pids+=($!)
   eval "pid_$1=$!"
   wait_ready "$3" "$!" || { cat "$work/app-$2.log"; exit 1; }
+  # an older build may report ready before its webhook port listens: wait for the port as well
+  for _ in $(seq 1 600); do curl -sk -o /dev/null "https://127.0.0.1:$2/" && return; sleep 0.05; done
+  echo "port $2 never listened" >&2; exit 1
 }
 stop_both() {
   kill "$pid_before" "$pid_after" 2>/dev/null || true
