@@ -8,7 +8,8 @@
 #   RATE=500 DURATION=30 bench/footprint.sh
 #
 # Environment: JAVA_OPTS (default: the chart's container, below), BODY (the review posted),
-# IDLE, RATE, DURATION, SKIP_PACKAGE=1 to reuse target/quarkus-app.
+# IDLE, RATE, DURATION, SKIP_PACKAGE=1 to reuse target/quarkus-app, JAVA (default: java on the PATH;
+# e.g. JAVA=/usr/lib/jvm/temurin-25-jdk-amd64/bin/java for the JDK the image runs).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 IDLE=${IDLE:-30}
@@ -33,7 +34,7 @@ trap cleanup EXIT
 start_bench_registry "$work"
 
 IMAGEGATE_CONFIG="$work/config.yaml" QUARKUS_HTTP_SSL_PORT=$PORT QUARKUS_MANAGEMENT_PORT=$MPORT \
-  java $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
+  "${JAVA:-java}" $JAVA_OPTS -jar target/quarkus-app/quarkus-run.jar > "$work/imagegate.log" 2>&1 &
 IG_PID=$!
 until curl -sf "http://127.0.0.1:$MPORT/q/health/ready" >/dev/null; do
   kill -0 "$IG_PID" 2>/dev/null || { cat "$work/imagegate.log"; exit 1; }
@@ -49,7 +50,7 @@ cores() { # CPU cores used between two tick counts over seconds
   awk -v a="$1" -v b="$2" -v s="$3" -v t="$tck" 'BEGIN { printf "%.3f", (b - a) / t / s }'; }
 
 echo "== $(date -u +%FT%TZ) $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== JVM: $JAVA_OPTS"
+echo "== JVM: $("${JAVA:-java}" -version 2>&1 | head -1); $JAVA_OPTS"
 echo "== ready: RSS $(rss) MiB, heap used $(heap) MiB"
 t0=$(cpu_ticks); sleep "$IDLE"; t1=$(cpu_ticks)
 echo "== idle ${IDLE} s after ready: RSS $(rss) MiB, heap used $(heap) MiB, CPU $(cores "$t0" "$t1" "$IDLE") cores"

@@ -32,11 +32,16 @@ public final class PackagedApp implements AutoCloseable {
 
   /** Starts the process with {@code IMAGEGATE_CONFIG=config}; it is not ready yet: see {@link #awaitReady}. */
   public static PackagedApp start(Path config) throws IOException {
+    return start(config, "java");
+  }
+
+  /** The same on another runtime: {@code java}, the launcher of the JDK to run it on. */
+  public static PackagedApp start(Path config, String java) throws IOException {
     int webhookPort = LocalRegistry.freePort();
     int managementPort = LocalRegistry.freePort();
     Path log = Files.createTempFile("imagegate-app", ".log");
     // C1 only and the serial collector: a start costs a fraction of the CPU, and several share two cores
-    ProcessBuilder builder = new ProcessBuilder("java", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+    ProcessBuilder builder = new ProcessBuilder(java, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
         "-Djdk.net.hosts.file=" + System.getProperty("jdk.net.hosts.file"), "-jar", JAR.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().put("IMAGEGATE_CONFIG", config.toString());
@@ -89,7 +94,12 @@ public final class PackagedApp implements AutoCloseable {
       }
       Thread.sleep(200);
     }
-    throw new AssertionError("imagegate did not become ready within " + READY_SECONDS + " s; its log:\n" + Files.readString(log));
+    throw new AssertionError("imagegate did not become ready within " + READY_SECONDS + " s; its log:\n" + log());
+  }
+
+  /** What the process has written so far. */
+  public String log() throws IOException {
+    return Files.readString(log);
   }
 
   @Override
