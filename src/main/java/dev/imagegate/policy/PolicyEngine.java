@@ -204,7 +204,7 @@ public class PolicyEngine {
       List<Finding> findings = new ArrayList<>(judged.findings());
       List<Excepted> excepted = new ArrayList<>(0);
       Exceptions.Scope scope = exceptions.scope(subject, now);
-      List<RuleStatus> statuses = explain ? new ArrayList<>() : List.of();
+      List<RuleStatus> statuses = new ArrayList<>(0); // stays empty unless explaining
       List<CompletableFuture<ResolvedImage>> used = new ArrayList<>();
       for (ContainerContext container : judged.judged()) {
         CompletableFuture<ResolvedImage> read = container.reference() == null ? null : reads.readFor(container.reference(), container.platforms(), subject.pod());
@@ -213,9 +213,7 @@ public class PolicyEngine {
         }
         RuleRuns.Result result = runs.run(subject.namespace(), subject.namespaceMode(), container, read, late, scope, explain);
         findings.addAll(result.findings());
-        if (explain) {
-          statuses.addAll(result.statuses());
-        }
+        statuses.addAll(result.statuses());
         excepted.addAll(result.excepted());
       }
       Verdict verdict = new Verdict(findings, StaleNotice.of(used), excepted, scope.notices());

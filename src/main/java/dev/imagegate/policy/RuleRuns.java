@@ -70,7 +70,7 @@ final class RuleRuns {
       Exceptions.Scope exceptions, boolean explain) {
     List<Finding> findings = new ArrayList<>();
     List<Excepted> excepted = new ArrayList<>(0);
-    Statuses statuses = explain ? new Statuses(container, rules.size()) : Statuses.UNSTATED;
+    Statuses statuses = explain ? Statuses.of(container, rules.size()) : Statuses.UNSTATED;
     if (container.reference() == null) {
       String problem = container.referenceProblem() != null ? container.referenceProblem() : "invalid image reference";
       findings.add(finding(container, PolicyEngine.IMAGE_REFERENCE, problem, modes.imageReference(namespaceMode)));
@@ -233,30 +233,35 @@ final class RuleRuns {
   }
 
   /** The statuses of one container's runs; {@link #UNSTATED} when nobody asked (an admission), so none is built. */
-  private static class Statuses {
-    static final Statuses UNSTATED = new Statuses(null, 0) {
-      @Override
-      void add(RuleInForce rule, RuleOutcome outcome, String reason) {}
-    };
+  private static final class Statuses {
+    static final Statuses UNSTATED = new Statuses(null, null);
 
     private final ContainerContext container;
-    private final List<RuleStatus> list;
+    private final List<RuleStatus> list; // null: unstated
 
-    Statuses(ContainerContext container, int rules) {
+    private Statuses(ContainerContext container, List<RuleStatus> list) {
       this.container = container;
-      this.list = new ArrayList<>(rules);
+      this.list = list;
+    }
+
+    static Statuses of(ContainerContext container, int rules) {
+      return new Statuses(container, new ArrayList<>(rules));
     }
 
     void add(RuleInForce rule, RuleOutcome outcome, String reason) {
-      list.add(new RuleStatus(rule.rule().id(), container.name(), outcome, reason));
+      if (list != null) {
+        list.add(new RuleStatus(rule.rule().id(), container.name(), outcome, reason));
+      }
     }
 
     void exempt(RuleInForce rule) {
-      add(rule, RuleOutcome.EXEMPT, "exempt by rules." + rule.rule().id() + ".exemptions");
+      if (list != null) {
+        add(rule, RuleOutcome.EXEMPT, "exempt by rules." + rule.rule().id() + ".exemptions");
+      }
     }
 
     List<RuleStatus> list() {
-      return list;
+      return list == null ? List.of() : list;
     }
   }
 
